@@ -1,0 +1,1 @@
+"""matcher: competency matching against the AMS BIS tree."""

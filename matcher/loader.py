@@ -1,0 +1,406 @@
+"""Read the competency tree, role profiles and courses, validate them, layer the user's overlay.
+
+Bundled data is read through importlib.resources, so an installed wheel works with no
+checkout around. A user overlay (`--data-dir DIR` or `MATCHER_DATA_DIR`) mirrors the bundled
+layout (`taxonomy/*.yaml`, `profiles/roles/*.yaml`, `profiles/*.yaml` with courses) and is
+applied on top: it can add competencies, aliases, roles and courses, or replace a bundled
+entry with the same id. Bundled files are never written.
+
+Validation collects every problem before failing, each naming the file, the entry and the
+fix, because a user editing YAML wants the whole list at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .errors import DataError
+from .model import (
+    CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, Alias, Competency, Course, Data, Gates,
+    LanguageRequirement, Requirement, Role, SalaryBand, section_weight,
+)
+from .normalise import key
+
+ENV_DATA_DIR = "MATCHER_DATA_DIR"
+MAX_DATA_FILE_BYTES = 10 * 1024 * 1024
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
+
+try:  # the C loader is ten times faster; both are safe loaders (no object construction)
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One data file: a display name for messages, and its bytes."""
+
+    name: str
+    layer: str  # "bundled" | "overlay"
+    group: str  # "taxonomy" | "roles" | "courses"
+    content: bytes
+
+
+def default_data_dir() -> Path | None:
+    value = os.environ.get(ENV_DATA_DIR)
+    return Path(value) if value else None
+
+
+def data_files(data_dir: Path | str | None = None) -> list[SourceFile]:
+    """Every data file, bundled first then overlay, each group sorted by name for determinism."""
+    files: list[SourceFile] = []
+    tax = resources.files("matcher.taxonomy")
+    prof = resources.files("matcher.profiles")
+    bundled = [
+        ("taxonomy", tax, "*.yaml"),
+        ("courses", prof, "*.yaml"),
+        ("roles", prof.joinpath("roles"), "*.yaml"),
+    ]
+    for group, folder, _ in bundled:
+        entries = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
+        for entry in entries:
+            rel = f"{'profiles/roles' if group == 'roles' else 'profiles' if group == 'courses' else 'taxonomy'}/{entry.name}"
+            files.append(SourceFile(f"<bundled>/{rel}", "bundled", group, entry.read_bytes()))
+    if data_dir is not None:
+        root = Path(data_dir)
+        if not root.is_dir():
+            raise DataError([f"{root}: the data directory does not exist or is not a directory. "
+                             f"Fix: create it, or point --data-dir / {ENV_DATA_DIR} at an existing directory."])
+        for group, sub in (("taxonomy", "taxonomy"), ("courses", "profiles"), ("roles", "profiles/roles")):
+            folder = root / sub
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.yaml")):
+                if path.name.startswith("."):
+                    continue  # temporary files of an interrupted write
+                size = path.stat().st_size
+                if size > MAX_DATA_FILE_BYTES:
+                    raise DataError([f"{path}: {size} bytes is over the {MAX_DATA_FILE_BYTES} byte limit for a data file. "
+                                     "Fix: split it or remove it."])
+                files.append(SourceFile(str(path), "overlay", group, path.read_bytes()))
+    return files
+
+
+def fingerprint(files: Iterable[SourceFile]) -> str:
+    """Hash of every data file's name and content: the index is stale when this changes."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.name.encode() + b"\0" + hashlib.sha256(f.content).digest())
+    return h.hexdigest()
+
+
+def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = None) -> Data:
+    """Load and validate the data; raises DataError listing every problem found."""
+    if files is None:
+        files = data_files(data_dir)
+    problems: list[str] = []
+    parsed = [(f, _parse_yaml(f, problems)) for f in files]
+
+    comps: dict[str, Competency] = {}
+    comp_layer: dict[str, tuple[str, str]] = {}  # id -> (layer, file) that defined it
+    for f, doc in parsed:
+        if f.group == "taxonomy" and doc is not None:
+            _read_taxonomy(f, doc, comps, comp_layer, problems)
+    _check_tree(comps, problems)
+    _check_aliases(comps, problems)
+
+    roles: dict[str, Role] = {}
+    courses: dict[str, Course] = {}
+    seen_roles: dict[str, str] = {}
+    seen_courses: dict[str, str] = {}
+    for f, doc in parsed:
+        if doc is None:
+            continue
+        if f.group == "roles":
+            role = _read_role(f, doc, comps, problems)
+            if role is not None:
+                if role.id in seen_roles and seen_roles[role.id] == f.layer:
+                    problems.append(f"{f.name}: role '{role.id}' is also defined in {roles[role.id].origin}. "
+                                    "Fix: give one of them another id, or merge the files.")
+                roles[role.id] = role
+                seen_roles[role.id] = f.layer
+        elif f.group == "courses":
+            for course in _read_courses(f, doc, comps, problems):
+                if course.id in seen_courses and seen_courses[course.id] == f.layer:
+                    problems.append(f"{f.name}: course '{course.id}' is defined twice. Fix: give it a unique id.")
+                courses[course.id] = course
+                seen_courses[course.id] = f.layer
+    for role in roles.values():
+        for nxt in role.career_next:
+            if nxt not in roles:
+                problems.append(f"{role.origin}: role '{role.id}': career.next names unknown role '{nxt}'. "
+                                f"Fix: use one of {sorted(roles)}.")
+    if problems:
+        raise DataError(problems)
+    return Data(competencies=comps, roles=roles, courses=courses, files=tuple(f.name for f in files))
+
+
+# --- parsing helpers ---------------------------------------------------------------------
+
+
+def _parse_yaml(f: SourceFile, problems: list[str]) -> Any:
+    try:
+        text = f.content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(f"{f.name}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.")
+        return None
+    try:
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, see _Loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(f"{f.name}:{where}: invalid YAML ({reason}). Fix: correct the syntax there "
+                        "(indentation, a missing colon, an unclosed quote or bracket).")
+        return None
+    if doc is None:
+        return None  # an empty file is allowed and contributes nothing
+    if not isinstance(doc, dict):
+        problems.append(f"{f.name}: expected a mapping at the top level, found {type(doc).__name__}. "
+                        "Fix: see the data format in the README.")
+        return None
+    return doc
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in _as_list(value) if v is not None and str(v).strip())
+
+
+def _where(f: SourceFile, entry: Any, index: int) -> str:
+    ident = entry.get("id") if isinstance(entry, dict) else None
+    return f"{f.name}: entry {index + 1}" + (f" '{ident}'" if ident else "")
+
+
+def _read_aliases(raw: Any, where: str, problems: list[str]) -> tuple[Alias, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, list):  # a plain list is allowed: language unknown
+        raw = {"und": raw}
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: aliases must map a language code to a list of strings, e.g. "
+                        "'aliases: {de: [Kundenakquise], en: [customer acquisition]}'.")
+        return ()
+    out: list[Alias] = []
+    for lang, texts in raw.items():
+        if not isinstance(lang, str) or not re.fullmatch(r"[a-z]{2,3}", lang):
+            problems.append(f"{where}: alias language '{lang}' is not a language code. Fix: use e.g. de, en, fr, or zxx "
+                            "for brand names.")
+            continue
+        for text in _as_list(texts):
+            if not isinstance(text, (str, int, float)) or not key(str(text)):
+                problems.append(f"{where}: alias {text!r} ({lang}) is empty or not text. Fix: remove it.")
+                continue
+            out.append(Alias(str(text), lang))
+    return tuple(out)
+
+
+def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_layer: dict[str, tuple[str, str]],
+                   problems: list[str]) -> None:
+    entries = doc.get("competencies")
+    if not isinstance(entries, list):
+        problems.append(f"{f.name}: no 'competencies:' list. Fix: put the entries under a top-level 'competencies:' key.")
+        return
+    for i, entry in enumerate(entries):
+        where = _where(f, entry, i)
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping with id, label_de, ... Fix: see the data format in the README.")
+            continue
+        cid = entry.get("id")
+        if not isinstance(cid, str) or not ID_PATTERN.match(cid):
+            problems.append(f"{where}: id {cid!r} is not a slug. Fix: use lower-case letters, digits and hyphens, "
+                            "e.g. 'kundenbetreuungskenntnisse'.")
+            continue
+        aliases = _read_aliases(entry.get("aliases"), where, problems)
+        previous = comps.get(cid)
+        if previous is not None:
+            prev_layer, prev_file = comp_layer[cid]
+            if prev_layer == f.layer:
+                problems.append(f"{where}: duplicate id '{cid}' (first in {prev_file}). Fix: rename one, or merge them.")
+                continue
+            if "label_de" not in entry:  # overlay extends a bundled node: add aliases, keep the rest
+                comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases})
+                continue
+        label_de = entry.get("label_de")
+        if not isinstance(label_de, str) or not label_de.strip():
+            problems.append(f"{where}: missing label_de (the German term as BIS writes it). Fix: add 'label_de: ...'.")
+            continue
+        kinds = _strings(entry.get("kind"))
+        bad = [k for k in kinds if k not in KINDS]
+        if not kinds or bad:
+            problems.append(f"{where}: kind {list(kinds) or None} is not one of {list(KINDS)}. Fix: set 'kind:' to one of them.")
+            continue
+        sources = _strings(entry.get("source"))
+        if not sources:
+            problems.append(f"{where}: no source. Fix: add 'source:' naming the seed file and section, or 'curated'.")
+            continue
+        parent = entry.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            problems.append(f"{where}: parent must be a competency id. Fix: write 'parent: some-id'.")
+            continue
+        comps[cid] = Competency(
+            id=cid, label_de=label_de.strip(), label_en=str(entry.get("label_en") or "").strip(), parent=parent,
+            kinds=kinds, sources=sources, aliases=aliases, placement=entry.get("placement"), origin=f.name,
+        )
+        comp_layer[cid] = (f.layer, f.name)
+
+
+def _check_tree(comps: dict[str, Competency], problems: list[str]) -> None:
+    for c in comps.values():
+        if c.parent is not None and c.parent not in comps:
+            problems.append(f"{c.origin}: '{c.id}': unknown parent '{c.parent}'. Fix: use an existing id "
+                            "(see 'matcher taxonomy') or remove the parent.")
+    reported: set[str] = set()
+    for c in comps.values():
+        seen = [c.id]
+        parent = c.parent
+        while parent is not None and parent in comps:
+            if parent in seen:
+                cycle = seen[seen.index(parent):] + [parent]
+                if not reported.intersection(cycle):
+                    problems.append(f"{c.origin}: '{c.id}': the parent chain loops ({' -> '.join(cycle)}). "
+                                    "Fix: change one 'parent:' so the chain ends at a top-level area.")
+                    reported.update(cycle)
+                break
+            seen.append(parent)
+            parent = comps[parent].parent
+
+
+def _check_aliases(comps: dict[str, Competency], problems: list[str]) -> None:
+    """A German label or alias must point to one node only; English labels may repeat (BIS does)."""
+    owner: dict[str, str] = {}
+    for c in comps.values():
+        for text in (c.label_de, *(a.text for a in c.aliases)):
+            k = key(text)
+            other = owner.setdefault(k, c.id)
+            if other != c.id:
+                problems.append(f"{c.origin}: '{c.id}': alias or label '{text}' also names '{other}'. "
+                                "Fix: keep it on one of the two competencies.")
+
+
+def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems: list[str]) -> Role | None:
+    rid = doc.get("id")
+    where = f"{f.name}: role '{rid}'"
+    if not isinstance(rid, str) or not ID_PATTERN.match(rid):
+        problems.append(f"{f.name}: role id {rid!r} is not a slug. Fix: e.g. 'id: key-account-manager'.")
+        return None
+    title = doc.get("title")
+    if not isinstance(title, dict) or not title.get("de"):
+        problems.append(f"{where}: missing title. Fix: 'title: {{de: Key-Account-ManagerIn, en: Key account manager}}'.")
+        return None
+    reqs: list[Requirement] = []
+    seen: set[str] = set()
+    for i, r in enumerate(_as_list(doc.get("requirements"))):
+        if not isinstance(r, dict) or not isinstance(r.get("id"), str):
+            problems.append(f"{where}: requirement {i + 1} needs an 'id'. Fix: '- {{id: verkaufsverhandlung, weight: 0.8}}'.")
+            continue
+        cid = r["id"]
+        if cid not in comps:
+            problems.append(f"{where}: requirement '{cid}' is not a known competency. "
+                            "Fix: use an id from 'matcher taxonomy', or add the competency to taxonomy/.")
+            continue
+        if cid in seen:
+            problems.append(f"{where}: requirement '{cid}' is listed twice. Fix: keep one (list its sections together).")
+            continue
+        sections = _strings(r.get("sections"))
+        bad = [s for s in sections if s not in SECTION_WEIGHTS]
+        if bad:
+            problems.append(f"{where}: requirement '{cid}': unknown section {bad}. Fix: use {list(SECTION_WEIGHTS)}.")
+            continue
+        weight = r.get("weight")
+        if weight is None and sections:
+            weight = section_weight(sections)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < float(weight) <= 1:
+            problems.append(f"{where}: requirement '{cid}': weight {weight!r} is out of range. "
+                            "Fix: a number in (0, 1], or 'sections:' to derive it.")
+            continue
+        seen.add(cid)
+        reqs.append(Requirement(cid, float(weight), sections, r.get("source") or doc.get("source"), r.get("note")))
+    if not reqs:
+        problems.append(f"{where}: no valid requirements. Fix: list at least one competency under 'requirements:'.")
+        return None
+    langs: list[LanguageRequirement] = []
+    for lr in _as_list(doc.get("languages")):
+        if not isinstance(lr, dict) or lr.get("id") not in comps or str(lr.get("level", "")).upper() not in CEFR_LEVELS:
+            problems.append(f"{where}: language requirement {lr!r} needs a known language id and a CEFR level. "
+                            "Fix: e.g. '- {id: englisch, level: C1, required: true}'.")
+            continue
+        langs.append(LanguageRequirement(lr["id"], str(lr["level"]).upper(), bool(lr.get("required", True)),
+                                         lr.get("source"), lr.get("note")))
+    g = doc.get("gates") or {}
+    min_years = g.get("min_years")
+    if min_years is not None and (isinstance(min_years, bool) or not isinstance(min_years, (int, float)) or min_years < 0):
+        problems.append(f"{where}: gates.min_years {min_years!r} must be a number >= 0. Fix: e.g. 'min_years: 3'.")
+        min_years = None
+    education = g.get("education")
+    if education is not None and education not in EDUCATION_LEVELS:
+        problems.append(f"{where}: gates.education {education!r} is not one of {list(EDUCATION_LEVELS)}.")
+        education = None
+    quals = g.get("qualification_levels") or {}
+    gates = Gates(
+        min_years=min_years, education=education, education_note=g.get("education_note"),
+        qualification_levels=_strings(quals.get("de") if isinstance(quals, dict) else quals),
+        sources={k: v for k, v in g.items() if k.endswith("source") and isinstance(v, str)},
+    )
+    salary: list[SalaryBand] = []
+    for s in _as_list(doc.get("salary")):
+        try:
+            salary.append(SalaryBand(**{k: v for k, v in s.items()}))
+        except TypeError as exc:
+            problems.append(f"{where}: salary band {s!r}: {exc}. Fix: use currency, period, country, source, min, max, average.")
+    career = doc.get("career") or {}
+    aliases = doc.get("title_aliases") or {}
+    related = doc.get("related_roles") or {}
+    return Role(
+        id=rid, title_de=str(title["de"]), title_en=str(title.get("en") or title["de"]), requirements=tuple(reqs),
+        source=str(doc.get("source") or ""), ams_code=str(doc["ams_code"]) if doc.get("ams_code") else None,
+        bis_area=doc.get("bis_area"),
+        title_aliases=_strings(aliases.get("de")) + _strings(aliases.get("en")) if isinstance(aliases, dict) else _strings(aliases),
+        related_roles=_strings(related.get("de")) if isinstance(related, dict) else _strings(related),
+        languages=tuple(langs), gates=gates, career_next=_strings(career.get("next")), salary=tuple(salary),
+        origin=f.name,
+    )
+
+
+def _read_courses(f: SourceFile, doc: dict, comps: dict[str, Competency], problems: list[str]) -> list[Course]:
+    entries = doc.get("courses")
+    if entries is None:
+        return []
+    out: list[Course] = []
+    for i, c in enumerate(_as_list(entries)):
+        where = _where(f, c, i)
+        if not isinstance(c, dict) or not isinstance(c.get("id"), str) or not ID_PATTERN.match(c["id"]):
+            problems.append(f"{where}: a course needs a slug 'id'. Fix: e.g. 'id: wb-marktanalysen'.")
+            continue
+        if c.get("kind") not in COURSE_KINDS:
+            problems.append(f"{where}: kind {c.get('kind')!r} is not one of {list(COURSE_KINDS)}.")
+            continue
+        develops = _strings(c.get("develops"))
+        unknown = [d for d in develops if d not in comps]
+        if unknown or not develops:
+            problems.append(f"{where}: develops {list(unknown) or 'nothing'}: unknown competency ids. "
+                            "Fix: list ids from 'matcher taxonomy'.")
+            continue
+        if not c.get("title_de") or not c.get("source"):
+            problems.append(f"{where}: a course needs title_de and source. Fix: add them.")
+            continue
+        out.append(Course(
+            id=c["id"], title_de=str(c["title_de"]), title_en=str(c.get("title_en") or c["title_de"]), kind=c["kind"],
+            develops=develops, source=str(c["source"]), provider_types=_strings(c.get("provider_types")),
+            providers=_strings(c.get("providers")), entry_requirements=_strings(c.get("entry_requirements")),
+        ))
+    return out

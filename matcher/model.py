@@ -1,0 +1,201 @@
+"""The data the recommender reasons over, as frozen dataclasses.
+
+Frozen because a loaded tree is shared by every query (and by worker processes in batch
+runs): nothing may change it behind another caller's back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+KINDS = ("basic", "technical", "cross-disciplinary", "digital", "language")
+
+# Importance of a requirement by the BIS section it is listed in. Skills "requested in job
+# adverts" matter most; basic before technical; within the technical tree an area (top
+# level) counts more than a competency, which counts more than its "z. B." example, because
+# the example is one way among several to show the competency. A term in several sections
+# takes the highest weight.
+SECTION_WEIGHTS: Mapping[str, float] = MappingProxyType({
+    "advert": 1.0,
+    "basic": 0.8,
+    "technical-area": 0.5,
+    "technical-competency": 0.4,
+    "technical-example": 0.25,
+    "cross": 0.4,
+    "cross-sub": 0.3,
+    "digital": 0.1,
+})
+
+CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+
+# Education levels in ascending order; a gate asks for at least one of them.
+EDUCATION_LEVELS = ("vocational", "matura", "bachelor", "master", "doctorate")
+
+
+def section_weight(sections: tuple[str, ...]) -> float:
+    return max(SECTION_WEIGHTS[s] for s in sections)
+
+
+@dataclass(frozen=True)
+class Alias:
+    text: str
+    lang: str  # ISO 639-1, or "zxx" for brand and product names (no language)
+
+
+@dataclass(frozen=True)
+class Competency:
+    id: str
+    label_de: str
+    label_en: str
+    parent: str | None
+    kinds: tuple[str, ...]
+    sources: tuple[str, ...]
+    aliases: tuple[Alias, ...] = ()
+    placement: str | None = None  # "curated" when the source does not state the parent
+    origin: str = ""  # the data file it came from
+
+    @property
+    def kind(self) -> str:
+        return self.kinds[0]
+
+    def label(self, lang: str = "de") -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_de
+
+    def to_dict(self) -> dict:
+        aliases: dict[str, list[str]] = {}
+        for a in self.aliases:
+            aliases.setdefault(a.lang, []).append(a.text)
+        return {
+            "id": self.id, "label_de": self.label_de, "label_en": self.label_en, "parent": self.parent,
+            "kind": list(self.kinds), "source": list(self.sources), "placement": self.placement, "aliases": aliases,
+        }
+
+
+@dataclass(frozen=True)
+class Requirement:
+    competency_id: str
+    weight: float
+    sections: tuple[str, ...] = ()
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LanguageRequirement:
+    competency_id: str
+    level: str  # CEFR
+    required: bool
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SalaryBand:
+    currency: str
+    period: str  # "monthly" | "annual"
+    country: str
+    source: str
+    min: float | None = None
+    max: float | None = None
+    average: float | None = None
+    gross: bool = True
+    label: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Gates:
+    min_years: float | None = None
+    education: str | None = None  # minimum of EDUCATION_LEVELS
+    education_note: str | None = None
+    qualification_levels: tuple[str, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title_de: str
+    title_en: str
+    requirements: tuple[Requirement, ...]
+    source: str
+    ams_code: str | None = None
+    bis_area: str | None = None
+    title_aliases: tuple[str, ...] = ()
+    related_roles: tuple[str, ...] = ()
+    languages: tuple[LanguageRequirement, ...] = ()
+    gates: Gates = Gates()
+    career_next: tuple[str, ...] = ()
+    salary: tuple[SalaryBand, ...] = ()
+    origin: str = ""
+
+    def title(self, lang: str = "de") -> str:
+        return self.title_en if lang == "en" else self.title_de
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title_de": self.title_de, "title_en": self.title_en, "ams_code": self.ams_code,
+            "bis_area": self.bis_area, "source": self.source, "title_aliases": list(self.title_aliases),
+            "related_roles": list(self.related_roles),
+            "requirements": [
+                {"id": r.competency_id, "weight": r.weight, "sections": list(r.sections), "source": r.source}
+                for r in self.requirements
+            ],
+            "languages": [
+                {"id": lr.competency_id, "level": lr.level, "required": lr.required, "source": lr.source}
+                for lr in self.languages
+            ],
+            "gates": {"min_years": self.gates.min_years, "education": self.gates.education,
+                      "qualification_levels": list(self.gates.qualification_levels)},
+            "career_next": list(self.career_next),
+            "salary": [s.to_dict() for s in self.salary],
+        }
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title_de: str
+    title_en: str
+    kind: str  # deepening | advancement | cross-cutting | certificate | training
+    develops: tuple[str, ...]
+    source: str
+    provider_types: tuple[str, ...] = ()
+    providers: tuple[str, ...] = ()
+    entry_requirements: tuple[str, ...] = ()
+
+    def title(self, lang: str = "de") -> str:
+        return self.title_en if lang == "en" else self.title_de
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "title_de": self.title_de, "title_en": self.title_en, "kind": self.kind,
+            "develops": list(self.develops), "source": self.source, "provider_types": list(self.provider_types),
+            "providers": list(self.providers), "entry_requirements": list(self.entry_requirements),
+        }
+
+
+@dataclass(frozen=True)
+class Data:
+    """The whole loaded data set: tree, roles and courses, in file order."""
+
+    competencies: Mapping[str, Competency]
+    roles: Mapping[str, Role]
+    courses: Mapping[str, Course]
+    files: tuple[str, ...]  # every file read, for the index manifest
+
+    def children(self, cid: str) -> list[Competency]:
+        return [c for c in self.competencies.values() if c.parent == cid]
+
+    def ancestors(self, cid: str) -> list[str]:
+        out: list[str] = []
+        parent = self.competencies[cid].parent
+        while parent is not None:
+            out.append(parent)
+            parent = self.competencies[parent].parent
+        return out

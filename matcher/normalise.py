@@ -1,0 +1,99 @@
+"""Text normalisation shared by the resolver, the loader's collision check and the importer.
+
+Everything that compares two skill strings goes through `key()`, so a label in the data and
+what a user types meet in the same form: NFKC, case-folded, umlauts and ß folded
+(`Kommunikationsstaerke` = `Kommunikationsstärke`), other diacritics dropped, German gender
+forms removed (`ManagerIn`, `Manager/in`, `Manager*in`, `Manager:in`), hyphens and
+punctuation as spaces (`Key-Account` = `Key Account`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+
+# Gender forms: "ManagerIn", "ManagerInnen" (word-final capital I after a lower-case letter),
+# and the separators "/in", "/-in", "*in", ":in", "_in", "(in)" with their plurals.
+_GENDER_SEPARATED = re.compile(r"(?<=\w)(?:/-?|\*|:|_|\()(?:in|innen)\)?(?=\W|$)", re.IGNORECASE)
+_GENDER_BINNEN_END = re.compile(r"(?<=[a-zäöüß])(?:In|Innen)(?=\W|$)")
+_GENDER_BINNEN_MID = re.compile(r"(?<=[a-zäöüß])Innen(?=[a-zäöüß])")
+# OCR and machine translation render the binnen-I as a lower-case l ("VerkaufsrepräsentantIn"
+# arrives as "Verkaufsrepräsentantln"): fold that too, only word-finally after a lower-case letter
+# and only for "ln", which German words do not end in.
+_GENDER_OCR = re.compile(r"(?<=[a-zäöüß])ln(?=\W|$)")
+
+_NON_WORD = re.compile(r"[^0-9a-z+#]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean(text: str) -> str:
+    """NFKC and remove control, zero-width and bidi-override characters; keeps case."""
+    return _CONTROL.sub("", unicodedata.normalize("NFKC", text))
+
+
+def degender(text: str) -> str:
+    """Remove German gender suffixes so `KundenberaterIn` and `Kundenberater` compare equal."""
+    text = _GENDER_SEPARATED.sub("", text)
+    text = _GENDER_BINNEN_MID.sub("en", text)
+    text = _GENDER_BINNEN_END.sub("", text)
+    return _GENDER_OCR.sub("", text)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: umlauts to ae/oe/ue, ß to ss, diacritics dropped."""
+    text = degender(clean(text)).translate(_UMLAUTS).casefold().translate(_UMLAUTS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    """The comparison key: folded, punctuation and hyphens as single spaces."""
+    return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+def tokens(text: str) -> list[str]:
+    return key(text).split()
+
+
+def slugify(text: str) -> str:
+    """A stable id from a German term: `Kundenbetreuungskenntnisse` -> `kundenbetreuungskenntnisse`.
+
+    Only [a-z0-9-] survive, so a slug can never name a path outside the data directory.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug or "x"
+
+
+# A light stemmer for German and English inflection, enough to make plural, verb-noun and
+# case forms meet (`Verkaufsverhandlungen`/`Verkaufsverhandlung`, `erstellen`/`Erstellung`,
+# `analyses`/`analysis`). Aggressive stemmers (Snowball) merge too much for short skill names.
+# Longest suffix first, so singular and plural meet (`Präsentation`, `Präsentationen`).
+_SUFFIXES = tuple(sorted((
+    "ationen", "ations", "ation", "ungen", "ungs", "ung", "ieren", "iert", "ings", "ing",
+    "ies", "ern", "en", "es", "er", "e", "s", "n",
+), key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    if len(token) <= 4 or token.isdigit():
+        return token
+    if token.endswith("yses"):  # analyses -> analys
+        return token[:-2]
+    if token.endswith("ysis"):  # analysis -> analys
+        return token[:-2]
+    if token.endswith("ise") or token.endswith("ize"):  # organise/organize -> organis
+        return token[:-3] + "is"
+    if token.endswith("isation") or token.endswith("ization"):
+        return token[:-7] + "is"
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            out = token[: -len(suffix)]
+            if suffix == "ies":
+                out += "y"
+            return out
+    return token
