@@ -1,0 +1,191 @@
+"""Turn what people paste into skill items, keeping the evidence that is not a skill.
+
+A CV skills section arrives as lines, bullets (`•·-*`), numbering, commas, semicolons or
+pipes, with proficiency and years around the skill: `Englisch: C1`, `Excel – sehr gut`,
+`SAP (advanced)`, `3 years of SAP`, `(4 Jahre)`. The skill text is what gets resolved; a
+language level and years are kept as evidence for the gates. Education (`Bachelor BWL`,
+`kaufmännische Lehre`) and total experience (`6 Jahre Berufserfahrung`) are recognised as
+gate evidence, not as skills.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import CEFR_LEVELS, EDUCATION_LEVELS
+from .normalise import clean, key
+
+MAX_ITEM_CHARS = 300  # a skill is a phrase; longer text is prose and is cut (reported as such)
+
+_BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\t")
+
+
+_CEFR = re.compile(r"\b(?:GER|GERS|CEFR|Niveau|Level)?\s*[:\-]?\s*\b([ABC][12])(?:[+]|\s*[-/]\s*[ABC][12])?\b", re.I)
+_LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
+    (re.compile(r"\b(?:muttersprache|muttersprachlich|native(?:\s+speaker)?|mother\s+tongue|erstsprache)\b", re.I), "C2"),
+    (re.compile(r"\b(?:verhandlungssicher|business\s+fluent|flie(?:ss|ß)end|fluent(?:ly)?|bilingual|zweisprachig)\b", re.I), "C1"),
+    (re.compile(r"\b(?:sehr\s+gut(?:e|er|es)?|very\s+good|excellent|exzellent|hervorragend|advanced|fortgeschritten|proficient|expert(?:e|enwissen)?)\b", re.I), "C1"),
+    (re.compile(r"\b(?:gut(?:e|er|es)?|good|intermediate|mittel|solid(?:e)?|conversational)\b", re.I), "B2"),
+    (re.compile(r"\b(?:grundkenntnisse|basis(?:kenntnisse|wissen)?|basic(?:s)?|beginner|anfänger|elementary|schulkenntnisse)\b", re.I), "A2"),
+]
+_YEARS = re.compile(
+    r"(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
+    r"(\d{1,2}(?:[.,]\d)?)\s*\+?\s*(?:-\s*\d{1,2}\s*)?"
+    r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b"
+    r"(?:\s+(?:berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
+    re.I,
+)
+_TOTAL_EXPERIENCE = re.compile(
+    r"^\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over)\s+)?(\d{1,2})\s*\+?\s*(?:jahre?n?|years?|yrs?)\s*"
+    r"(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience|"
+    r"of\s+(?:work|professional)?\s*experience)(?:\s+(?:im|in|als)\s+(?:vertrieb|verkauf|sales|account\s*management))?\s*$",
+    re.I,
+)
+_EDUCATION: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:dr\.|doktor(?:at)?|ph\.?\s?d|promotion|doctorate)\b", re.I), "doctorate"),
+    (re.compile(r"\b(?:master|m\.?\s?sc|m\.?\s?a\.|mba|magister|mag\.|diplom(?:-|\s)?(?:kauf|ing|betriebs|volks)|dipl\.)", re.I), "master"),
+    (re.compile(r"\b(?:bachelor|b\.?\s?sc|b\.?\s?a\.|bakk|studium|hochschulabschluss|fh-abschluss|university\s+degree|degree\s+in)\b", re.I), "bachelor"),
+    (re.compile(r"\b(?:matura|abitur|reifeprüfung|hak|hlw|bhs|a-levels?|high\s+school)\b", re.I), "matura"),
+    (re.compile(r"\b(?:lehre|lehrabschluss|berufsausbildung|ausbildung\s+(?:als|zum|zur)|kaufmännische\s+ausbildung|"
+                r"kaufmaennische\s+ausbildung|apprenticeship|vocational\s+training|bms|handelsschule|"
+                r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau))", re.I), "vocational"),
+]
+_PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
+_TRAILING = re.compile(r"[\s.,;:!?\-–—*_~\"'`´]+$")
+_LEADING = re.compile(r"^[\s.,;:!?\-–—*_~\"'`´]+")
+_ANNOTATION_SEP = re.compile(r"\s*(?:[:=]|\s[-–—]\s|\s[-–—]$)\s*")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One skill phrase as written, the text to resolve, and what was stripped as evidence."""
+
+    raw: str
+    text: str
+    level: str | None = None  # CEFR level stated or implied ("fließend" -> C1)
+    years: float | None = None  # years with this skill
+    kind: str = "skill"  # "skill" | "education" | "experience"
+    education: str | None = None
+    truncated: bool = False
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
+
+
+def _level_of(text: str) -> str | None:
+    m = _CEFR.search(text)
+    if m:
+        return m.group(1).upper()
+    for pattern, level in _LEVEL_WORDS:
+        if pattern.search(text):
+            return level
+    return None
+
+
+def _is_annotation(text: str) -> bool:
+    """True when the text says how well or how long, and nothing else."""
+    rest = _CEFR.sub(" ", text)
+    rest = _YEARS.sub(" ", rest)
+    for pattern, _ in _LEVEL_WORDS:
+        rest = pattern.sub(" ", rest)
+    rest = re.sub(r"\b(?:niveau|level|kenntnisse|skills?|in\s+wort\s+und\s+schrift|written\s+and\s+spoken|"
+                  r"schriftlich|mündlich|spoken|written|und|and|bis|to|sprachkenntnisse)\b", " ", rest, flags=re.I)
+    return not key(rest)
+
+
+def parse_item(raw: str) -> Item:
+    """Strip bullets, annotations and punctuation from one item."""
+    text = clean(raw)
+    truncated = len(text) > MAX_ITEM_CHARS
+    if truncated:
+        text = text[:MAX_ITEM_CHARS]
+    text = _BULLET.sub("", text)
+    text = text.strip()
+    years: float | None = None
+    level: str | None = None
+
+    if _TOTAL_EXPERIENCE.match(text):
+        m = _YEARS.search(text)
+        return Item(raw, text, years=float(m.group(1).replace(",", ".")) if m else None, kind="experience",
+                    truncated=truncated)
+    for pattern, edu in _EDUCATION:
+        if pattern.search(text):
+            return Item(raw, text, kind="education", education=edu, truncated=truncated)
+
+    # Parenthesised annotations: "(4 Jahre)", "(advanced)", "(C1)"; other parentheses stay.
+    def paren(m: re.Match[str]) -> str:
+        nonlocal years, level
+        inner = m.group(1)
+        if _is_annotation(inner):
+            y = _YEARS.search(inner)
+            if y:
+                years = float(y.group(1).replace(",", "."))
+            level = level or _level_of(inner)
+            return " "
+        return m.group(0)
+
+    text = _PAREN.sub(paren, text).strip()
+    # "Englisch: C1", "Excel – sehr gut", "SAP - 3 Jahre": the tail after a separator.
+    parts = _ANNOTATION_SEP.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and _is_annotation(parts[1]):
+        tail = parts[1]
+        y = _YEARS.search(tail)
+        if y:
+            years = float(y.group(1).replace(",", "."))
+        level = level or _level_of(tail)
+        text = parts[0]
+    # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
+    y = _YEARS.search(text)
+    if y:
+        rest = (text[: y.start()] + " " + text[y.end():]).strip()
+        rest = re.sub(r"^(?:of|in|with|mit|im|in der)\s+", "", rest, flags=re.I)
+        if key(rest):
+            years = float(y.group(1).replace(",", "."))
+            text = rest
+    lv = _CEFR.search(text)
+    if lv and key(_CEFR.sub(" ", text)):
+        level = level or lv.group(1).upper()
+        text = _CEFR.sub(" ", text)
+    for pattern, implied in _LEVEL_WORDS[:2]:  # "fließend", "native": about languages only
+        if pattern.search(text) and key(pattern.sub(" ", text)):
+            level = level or implied
+            text = pattern.sub(" ", text)
+    text = re.sub(r"\s+", " ", text)
+    text = _LEADING.sub("", _TRAILING.sub("", text))
+    return Item(raw, text, level=level, years=years, truncated=truncated)
+
+
+def split_items(text: str) -> list[str]:
+    """Split a pasted skills section into raw item strings (order kept, empties dropped).
+
+    `Heading: a, b` gives `a` and `b` (the heading names a group); `Englisch: C1` stays one
+    item because what follows the colon is only a level.
+    """
+    out: list[str] = []
+    for line in _LINE_SPLIT.split(clean(text)):
+        line = _BULLET.sub("", line).strip()
+        if not line or (line.endswith(":") and len(line) <= 60):
+            continue  # empty, or a heading such as "Skills:" / "Kenntnisse:"
+        head, sep, rest = line.partition(":")
+        if sep and len(head) <= 40 and not _is_annotation(rest) and re.search(r"[,;|•·]", rest):
+            line = rest
+        pieces = re.split(r"\s*(?:;|\||•|·|∙|▪|●|(?<!\d),|,(?!\d))\s*", line)
+        out.extend(p for p in (piece.strip() for piece in pieces) if p and key(p))
+    return out
+
+
+def parse(skills: str | list[str] | tuple[str, ...]) -> list[Item]:
+    """Items from a pasted text (split) or a list (each element one item, cleaned not split)."""
+    raws = split_items(skills) if isinstance(skills, str) else [str(s) for s in skills if s is not None]
+    items = [parse_item(r) for r in raws]
+    return [i for i in items if key(i.text) or i.kind != "skill"]
+
+
+def cefr_at_least(have: str, need: str) -> bool:
+    return CEFR_LEVELS.index(have) >= CEFR_LEVELS.index(need)
+
+
+def education_at_least(have: str, need: str) -> bool:
+    return EDUCATION_LEVELS.index(have) >= EDUCATION_LEVELS.index(need)

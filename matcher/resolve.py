@@ -1,0 +1,348 @@
+"""Resolve one skill phrase onto the competency tree, with a confidence and the method used.
+
+A cascade from strict to loose, stopping at the first step that finds something. Strict
+steps come first because they are certain and cheap; loose steps (typo distance, token
+alignment, TF-IDF) accept a candidate only when the whole phrase is accounted for, because the
+worst outcome for a user is a confident wrong match (`Tierpflege` on `Datenpflege`):
+
+1. exact     the normalised phrase is a label or alias                        1.00
+2. stem      the same after light stemming (plural, verb-noun, case)          0.95-0.97
+3. compound  the phrase written as one German compound, or the reverse        0.92
+4. core      without quality words (`Kenntnisse`, `skills`, `Geschick`), matched
+             within the same quality class (knowledge vs. aptitude)           0.90
+5. fuzzy     a typo: optimal-string-alignment distance within a budget that
+             grows with length, first letter fixed (rapidfuzz)               0.80-0.90
+6. tokens    every content word of the phrase found in one label, the label's
+             other words only light verbs or generic heads (`management`)      0.85
+7. tfidf     character n-gram cosine (scikit-learn vocabulary, applied here
+             with numpy) above a high threshold, confirmed by rapidfuzz        cosine x 0.9
+8. parts     a phrase listing several skills (`MS Word, Excel, PowerPoint`,
+             `Fremdsprachen: Englisch, Französisch`): each part resolved, the
+             answer is their lowest common ancestor, else the best part       min(parts) x 0.95
+
+Below the threshold nothing is returned, with the closest candidate as a hint.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .normalise import key, stem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import Index
+
+# Abbreviations people write in CVs, expanded before matching (curated).
+ABBREVIATIONS = {
+    "mgmt": "management", "mgt": "management", "mngt": "management", "managment": "management",
+    "kenntn": "kenntnisse", "kennt": "kenntnisse", "bwl": "betriebswirtschaft", "vwl": "volkswirtschaft",
+    "techn": "technik", "strat": "strategie", "dev": "development", "biz": "business", "cust": "customer",
+    "pres": "praesentation", "praes": "praesentation", "engl": "englisch", "dt": "deutsch", "ca": "",
+}
+
+# Words that carry no skill: determiners, prepositions, level and intensity adjectives.
+FILLER = frozenset("""
+a an the of in on for with to at by and or as from into via incl including within
+der die das des dem den ein eine einer eines einem einen im in am an auf aus bei mit von vom
+zu zur zum fuer fur ueber und oder sowie bzw inkl u
+sehr gute guter gutes gutem guten gut fundierte fundierter fundiertes fundiert solide solider
+umfassende umfassender umfassend vertiefte vertiefter erweiterte erweiterter tiefe tiefgehende
+ausgepraegte ausgepraegtes ausgepraegter hohe hoher hohes hohem
+strong excellent solid good very great advanced basic proficient experienced extensive deep
+proven sound thorough broad profound high outstanding
+mehrjaehrige langjaehrige jahrelange einschlaegige erste praktische practical hands
+""".split())
+
+# Quality words: what kind of claim a phrase makes about the skill. Two classes, because
+# `Verkaufsgeschick` (aptitude) is Verkaufstalent while `Vertriebserfahrung` (knowledge) is
+# Vertriebskenntnisse; "skills" says nothing about the class.
+KNOWLEDGE = ("anwendungskenntnisse", "kenntnisse", "kenntnis", "erfahrungen", "erfahrung", "wissen", "knowhow",
+             "knowledge", "experience", "expertise", "background", "verstaendnis", "understanding")
+APTITUDE = ("staerke", "staerken", "geschick", "vermoegen", "faehigkeiten", "faehigkeit", "talent", "begabung",
+            "kompetenz", "kompetenzen", "strength", "talent", "flair", "ability", "abilities", "aptitude",
+            "gespuer", "sinn", "kraft", "sicherheit")
+NEUTRAL = ("skills", "skill", "know", "how", "competence", "competences", "competency", "competencies",
+           "capabilities", "capability")
+QUALITY_SUFFIXES = tuple(sorted({*KNOWLEDGE, *APTITUDE}, key=len, reverse=True))
+
+# Words a label may carry beyond what the user wrote without changing what it names: light
+# verbs (`Abhalten von Kundenpräsentationen` = `Kundenpräsentationen`), generic heads
+# (`Beschwerdemanagement` = `complaint management`).
+LIGHT = frozenset(stem(w) for w in """
+abhalten halten durchfuehren durchfuehrung erstellen erstellung machen fuehren bearbeiten bearbeitung
+holding conducting conduct giving give delivering preparing preparation handling handle managing manage
+resolving resolve processing process doing performing running
+management managen betreuen betreuung pflegen
+""".split())
+
+# Domain words a user adds that labels often leave implicit (`customer complaints`).
+DOMAIN = frozenset(stem(w) for w in """
+kunden kunde kundinnen customer customers client clients sales vertrieb b2b b2c key large new neue
+business geschaeft geschaefts account accounts
+""".split())
+
+_SPLIT_PARTS = re.compile(r"\s*(?:[,;/|+&()\[\]]|\bund\b|\band\b|\bsowie\b|\boder\b|\bor\b)\s*", re.IGNORECASE)
+_HEADING = re.compile(r"^\s*([^:]{2,60}):\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Match:
+    """What one phrase resolved to: a competency index (or None), the confidence and how."""
+
+    comp: int | None
+    score: float
+    method: str
+    hint: int | None = None  # closest candidate when unrecognised
+    hint_score: float = 0.0
+
+
+NO_MATCH = Match(None, 0.0, "none")
+
+
+def expand(k: str) -> str:
+    """Expand abbreviations in a normalised key."""
+    words = [ABBREVIATIONS.get(w, w) for w in k.split()]
+    return " ".join(w for w in words if w)
+
+
+def stem_key(k: str) -> str:
+    return " ".join(stem(t) for t in k.split())
+
+
+def content_words(k: str) -> list[str]:
+    return [t for t in k.split() if t not in FILLER and t not in NEUTRAL]
+
+
+def core(k: str) -> tuple[str, str | None]:
+    """Strip quality words and suffixes: (`verkauf`, "aptitude") for `Verkaufsgeschick`."""
+    cls: str | None = None
+    out: list[str] = []
+    for t in k.split():
+        if t in FILLER or t in NEUTRAL:
+            continue
+        if t in KNOWLEDGE:
+            cls = cls or "knowledge"
+            continue
+        if t in APTITUDE:
+            cls = cls or "aptitude"
+            continue
+        for suffix in QUALITY_SUFFIXES:
+            if t.endswith(suffix) and len(t) - len(suffix) >= 4:
+                t = t[: -len(suffix)]
+                t = t[:-1] if t.endswith("s") and not t.endswith("ss") else t
+                cls = cls or ("knowledge" if suffix in KNOWLEDGE else "aptitude")
+                break
+        out.append(stem(t))
+    return " ".join(out), cls
+
+
+def compound_variants(words: list[str]) -> list[str]:
+    """Ways to write two or three words as one German compound (`Angebote erstellen` ->
+    `angebotserstellen`), including the reverse order of `X von Y` (`Erstellung von Angeboten`)."""
+    if not 2 <= len(words) <= 3:
+        return []
+    orders = [words, list(reversed(words))] if len(words) == 2 else [words]
+    out = []
+    for ws in orders:
+        stems = [stem(w) for w in ws]
+        for joint in ("", "s", "n", "en"):
+            out.append(stem(joint.join(stems[:-1]) + joint + ws[-1]))
+            out.append(stem(joint.join(stems)))
+    return out
+
+
+def typo_budget(n: int) -> int:
+    if n < 6:
+        return 0
+    if n < 14:
+        return 1
+    if n < 24:
+        return 2
+    return 3
+
+
+def _tokens_equal(q: str, e: str) -> bool:
+    if q == e:
+        return True
+    if len(q) >= 7 and len(e) >= 7 and q[0] == e[0]:
+        return OSA.distance(q, e, score_cutoff=1) <= 1
+    return False
+
+
+class Resolver:
+    """The cascade over one index. Stateless apart from the index, so safe to share."""
+
+    def __init__(self, index: "Index") -> None:
+        self.ix = index
+
+    # -- public ----------------------------------------------------------------------------
+
+    def resolve(self, text: str) -> Match:
+        k = expand(key(text))
+        if not k:
+            return NO_MATCH
+        found = self._single(k)
+        if found.comp is not None:
+            return found
+        parts = self._parts(text)
+        if parts is not None:
+            return parts
+        return self._hint(k, found)
+
+    # -- steps -----------------------------------------------------------------------------
+
+    def _single(self, k: str) -> Match:
+        ix = self.ix
+        if k in ix.exact:
+            return Match(ix.exact[k], 1.0, "exact")
+        sk = stem_key(k)
+        if sk in ix.stems:
+            return Match(ix.stems[sk], 0.97, "stem")
+        bag = " ".join(sorted(sk.split()))
+        if bag in ix.bags:
+            return Match(ix.bags[bag], 0.95, "stem")
+        compact = stem(k.replace(" ", ""))
+        if compact in ix.compact:
+            return Match(ix.compact[compact], 0.92, "compound")
+        words = content_words(k)
+        if words and words != k.split():
+            stripped = " ".join(words)
+            for table, score, method in ((ix.exact, 0.95, "exact"), (ix.stems, 0.93, "stem")):
+                probe = stripped if table is ix.exact else stem_key(stripped)
+                if probe in table:
+                    return Match(table[probe], score, method)
+        for variant in compound_variants(words):
+            if variant in ix.compact:
+                return Match(ix.compact[variant], 0.92, "compound")
+        c, cls = core(k)
+        if c and c != sk:
+            cands = ix.cores.get(c)
+            if cands:
+                same = [comp for comp_cls, comp in cands if comp_cls == cls or cls is None or comp_cls is None]
+                return Match((same or [cands[0][1]])[0], 0.9, "core")
+        typo = self._typo(k)
+        if typo.comp is not None:
+            return typo
+        aligned = self._align(words)
+        if aligned.comp is not None:
+            return aligned
+        return self._tfidf(k)
+
+    def _typo(self, k: str) -> Match:
+        budget = typo_budget(len(k))
+        if not budget:
+            return NO_MATCH
+        ix = self.ix
+        best = process.extractOne(k, ix.keys, scorer=OSA.distance, score_cutoff=budget)
+        if best is None:
+            return NO_MATCH
+        cand, dist, pos = best
+        if cand[0] != k[0]:
+            return NO_MATCH
+        return Match(ix.key_comp[pos], round(0.9 - 0.1 * dist / budget, 3), "fuzzy")
+
+    def _align(self, words: list[str]) -> Match:
+        if not words:
+            return NO_MATCH
+        ix = self.ix
+        q = [stem(w) for w in words]
+        content = [t for t in q if t not in LIGHT]
+        for query in (content, [t for t in content if t not in DOMAIN]):
+            if not query:
+                continue
+            best: tuple[int, int] | None = None  # (extra words, entry position)
+            for pos in ix.candidates_for(query):
+                entry = ix.key_stems[pos]
+                if not all(any(_tokens_equal(t, e) for e in entry) for t in query):
+                    continue
+                extra = [e for e in entry if not any(_tokens_equal(t, e) for t in query)]
+                if any(e not in LIGHT for e in extra):
+                    continue
+                rank = (len(extra), pos)
+                if best is None or rank < best:
+                    best = rank
+            if best is not None:
+                return Match(ix.key_comp[best[1]], 0.85 if query is content else 0.8, "tokens")
+        return NO_MATCH
+
+    def _tfidf(self, k: str) -> Match:
+        ix = self.ix
+        sims = ix.cosine(k)
+        if sims is None or not sims.size:
+            return NO_MATCH
+        pos = int(np.argmax(sims))
+        cos = float(sims[pos])
+        cand = ix.keys[pos]
+        # Accept only near-identical strings: inflection and spelling variants the earlier
+        # steps missed. Anything looser is a hint, not an answer.
+        if cos >= 0.8 and fuzz.ratio(k, cand) >= 88:
+            return Match(ix.key_comp[pos], round(cos * 0.9, 3), "tfidf")
+        return Match(None, 0.0, "none", ix.key_comp[pos], round(cos, 3))
+
+    def _parts(self, text: str) -> Match | None:
+        heading = _HEADING.match(text)
+        head_match: Match | None = None
+        body = text
+        if heading:
+            head_match = self._single(expand(key(heading.group(1))))
+            body = heading.group(2)
+        pieces = [p for p in _SPLIT_PARTS.split(body) if key(p)]
+        if len(pieces) < 2 and head_match is None:
+            return None
+        pieces = _complete_suspended(pieces)
+        matches = [self._single(expand(key(p))) for p in pieces]
+        found = [m for m in matches if m.comp is not None]
+        if head_match is not None and head_match.comp is not None:
+            found.append(head_match)
+        if not found:
+            return None
+        comps = [m.comp for m in found]
+        lca = self.ix.lowest_common_ancestor(comps)  # type: ignore[arg-type]
+        score = round(min(m.score for m in found) * 0.95, 3)
+        if lca is not None:
+            return Match(lca, score, "parts")
+        best = max(found, key=lambda m: m.score)
+        return Match(best.comp, score, "parts")
+
+    def _hint(self, k: str, found: Match) -> Match:
+        if found.hint is not None:
+            return found
+        sims = self.ix.cosine(k)
+        if sims is None or not sims.size:
+            return NO_MATCH
+        pos = int(np.argmax(sims))
+        return Match(None, 0.0, "none", self.ix.key_comp[pos], round(float(sims[pos]), 3))
+
+    def resolve_many(self, texts: Iterable[str]) -> dict[str, Match]:
+        """Resolve each distinct text once: real exports repeat the same strings thousands of times."""
+        out: dict[str, Match] = {}
+        for t in texts:
+            if t not in out:
+                out[t] = self.resolve(t)
+        return out
+
+
+_SUSPENDED = re.compile(r"^(.*\w)-$")
+
+
+def _complete_suspended(pieces: list[str]) -> list[str]:
+    """`Kommunikations- und Präsentationsfähigkeit` -> both words with the shared head."""
+    out = list(pieces)
+    for i, p in enumerate(pieces[:-1]):
+        m = _SUSPENDED.match(p.strip())
+        if not m:
+            continue
+        nxt = key(pieces[i + 1]).split()
+        last = nxt[-1] if nxt else ""
+        for head in QUALITY_SUFFIXES + ("management", "technik", "strategien", "analyse", "analysen", "bearbeitung",
+                                         "betreuung", "verhandlung", "verhandlungen", "marketing", "software"):
+            if last.endswith(head) and len(last) > len(head):
+                out[i] = m.group(1) + head
+                break
+    return out

@@ -1,0 +1,174 @@
+"""What a match returns: frozen dataclasses with `to_dict()` giving JSON-ready data.
+
+The JSON shape (`SCHEMA_VERSION`) is a public interface (the CLI's `--json`), documented in
+the README; change it only with a version bump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Competency, Course, Role
+
+SCHEMA_VERSION = 1
+
+
+def _comp(c: Competency | None) -> dict | None:
+    return None if c is None else {"id": c.id, "label_de": c.label_de, "label_en": c.label_en}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How one input item was understood."""
+
+    raw: str  # as written
+    text: str  # after stripping bullets, levels and years
+    competency: Competency | None
+    score: float  # confidence in [0, 1]
+    method: str  # exact | stem | compound | core | fuzzy | tokens | tfidf | parts | none | education | experience | empty
+    hint: Competency | None = None  # closest candidate when unrecognised
+    hint_score: float = 0.0
+    level: str | None = None
+    years: float | None = None
+    education: str | None = None
+
+    @property
+    def recognised(self) -> bool:
+        return self.competency is not None
+
+    def to_dict(self) -> dict:
+        return {
+            "input": self.raw, "text": self.text, "competency": _comp(self.competency), "score": self.score,
+            "method": self.method, "hint": _comp(self.hint), "hint_score": self.hint_score, "level": self.level,
+            "years": self.years, "education": self.education,
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A requirement the candidate covers, the item that shows it, and the credit given."""
+
+    competency: Competency
+    weight: float
+    credit: float  # confidence x hierarchy factor, in (0, 1]
+    item: str  # the input item
+    via: Competency  # the competency the item resolved to (the requirement itself, a child, or a parent)
+
+    def to_dict(self) -> dict:
+        return {"competency": _comp(self.competency), "weight": self.weight, "credit": round(self.credit, 4),
+                "item": self.item, "via": _comp(self.via)}
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A requirement not (fully) covered, with the courses that develop it."""
+
+    competency: Competency
+    weight: float
+    credit: float  # partial credit already given (0 when nothing)
+    courses: tuple[Course, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"competency": _comp(self.competency), "weight": self.weight, "credit": round(self.credit, 4),
+                "courses": [{"id": c.id, "title_de": c.title_de, "title_en": c.title_en} for c in self.courses]}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A condition that is not a skill: years, a language level, education."""
+
+    name: str  # "years" | "language" | "education"
+    status: str  # "met" | "unmet" | "unknown"
+    required: str
+    found: str | None
+    mandatory: bool = True  # False for "preferred" (e.g. English for a key account manager)
+    subject: str | None = None  # the language id for language gates
+    source: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    course: Course
+    gain: float  # fit points this course adds after the previous steps
+    fit_after: float
+
+    def to_dict(self) -> dict:
+        return {"course": {"id": self.course.id, "title_de": self.course.title_de, "title_en": self.course.title_en,
+                           "kind": self.course.kind}, "gain": round(self.gain, 1), "fit_after": round(self.fit_after, 1)}
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    """How well the candidate fits one role, and what would close the gap."""
+
+    role: Role
+    fit: float  # 0-100, weighted share of the role's requirements covered
+    matched: tuple[Evidence, ...]
+    missing: tuple[Missing, ...]
+    gates: tuple[Gate, ...]
+    plan: tuple[PlanStep, ...]
+
+    @property
+    def required_count(self) -> int:
+        return len(self.role.requirements)
+
+    @property
+    def matched_count(self) -> int:
+        return len(self.matched)
+
+    @property
+    def unmet_gates(self) -> tuple[Gate, ...]:
+        return tuple(g for g in self.gates if g.status == "unmet" and g.mandatory)
+
+    @property
+    def fit_after_plan(self) -> float:
+        return self.plan[-1].fit_after if self.plan else self.fit
+
+    def to_dict(self) -> dict:
+        return {
+            "role": {"id": self.role.id, "title_de": self.role.title_de, "title_en": self.role.title_en},
+            "fit": round(self.fit, 1), "required_count": self.required_count, "matched_count": self.matched_count,
+            "gates": [g.to_dict() for g in self.gates],
+            "matched": [e.to_dict() for e in self.matched], "missing": [m.to_dict() for m in self.missing],
+            "plan": [p.to_dict() for p in self.plan], "fit_after_plan": round(self.fit_after_plan, 1),
+        }
+
+
+@dataclass(frozen=True)
+class CareerStep:
+    """A next role up from the best-fitting one, with how far away it is."""
+
+    from_role: Role
+    match: RoleMatch
+
+    def to_dict(self) -> dict:
+        return {"from": self.from_role.id, "role": self.match.role.id, "title_de": self.match.role.title_de,
+                "title_en": self.match.role.title_en, "fit": round(self.match.fit, 1),
+                "missing": [m.to_dict() for m in self.match.missing[:5]],
+                "gates": [g.to_dict() for g in self.match.gates]}
+
+
+@dataclass(frozen=True)
+class MatchReport:
+    """Everything the CLI shows: per-role results, how each item was read, next steps."""
+
+    results: tuple[RoleMatch, ...]
+    items: tuple[Resolution, ...]
+    next_steps: tuple[CareerStep, ...]
+    years: float | None
+
+    @property
+    def unrecognised(self) -> tuple[Resolution, ...]:
+        return tuple(r for r in self.items if r.method == "none")
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION, "years": self.years,
+            "results": [r.to_dict() for r in self.results],
+            "items": [i.to_dict() for i in self.items],
+            "unrecognised": [i.to_dict() for i in self.unrecognised],
+            "next_steps": [s.to_dict() for s in self.next_steps],
+        }

@@ -1,0 +1,145 @@
+"""Fit of every role from a candidate's evidence, in a few array operations.
+
+A candidate is a vector of confidences over the tree. The hierarchy matrix H says how much
+evidence for node i credits a requirement for node j (1 for i itself and its ancestors,
+0.5 per level for its descendants, 0 for siblings). A requirement's credit is the best
+single piece of evidence for it, `max_i conf_i * H[i, j]`, so two vague hints never add up
+to a certainty, and adding evidence can never lower a credit. Fit is the weighted share
+of the role's requirements credited: `100 * W @ credit / W.sum(1)`.
+
+The same functions serve one CV (`credits`) and a workforce in chunks (`credit_matrix`).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .index import Index
+from .model import EDUCATION_LEVELS
+from .parse import cefr_at_least, education_at_least
+from .results import Evidence, Gate, Missing, PlanStep, Resolution, RoleMatch
+
+PLAN_STEPS = 3
+PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending
+COURSES_PER_GAP = 3
+
+
+def credits(ix: Index, positions: Sequence[int], confidences: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """(credit per competency, index of the evidence that gave it or -1)."""
+    n = len(ix.comp_ids)
+    if not len(positions):
+        return np.zeros(n), np.full(n, -1)
+    H = ix.dense_hierarchy()
+    M = np.asarray(confidences, dtype=np.float64)[:, None] * H[np.asarray(positions)]
+    best = M.argmax(axis=0)
+    credit = M[best, np.arange(n)]
+    best[credit <= 0] = -1
+    return credit, best
+
+
+def credit_matrix(ix: Index, evidence: sp.csr_matrix) -> np.ndarray:
+    """Credits for many candidates at once: rows of `evidence` hold confidences per competency."""
+    H = ix.dense_hierarchy()
+    evidence = evidence.tocsr()
+    m, n = evidence.shape
+    out = np.zeros((m, n))
+    if evidence.nnz == 0:
+        return out
+    rows = np.repeat(np.arange(m), np.diff(evidence.indptr))
+    contrib = evidence.data[:, None] * H[evidence.indices]  # nnz x n
+    np.maximum.at(out, rows, contrib)
+    return out
+
+
+def fits(ix: Index, credit: np.ndarray) -> np.ndarray:
+    """Fit (0-100) of every role; `credit` is one vector or a candidates x competencies matrix."""
+    W = ix.role_weights
+    totals = np.asarray(W.sum(axis=1)).ravel()
+    return 100.0 * np.asarray(W @ credit.T).T / totals
+
+
+def role_fit(ix: Index, r: int, credit: np.ndarray) -> float:
+    row = ix.role_weights.getrow(r)
+    return float(100.0 * (row.data * credit[row.indices]).sum() / row.data.sum())
+
+
+def learning_plan(ix: Index, r: int, credit: np.ndarray, cc: np.ndarray) -> tuple[PlanStep, ...]:
+    """Greedy weighted set cover: repeatedly take the course that adds the most fit."""
+    row = ix.role_weights.getrow(r)
+    cols, w = row.indices, row.data
+    total = w.sum()
+    current = credit[cols].copy()
+    fit = 100.0 * (w * current).sum() / total
+    steps: list[PlanStep] = []
+    used: set[int] = set()
+    for _ in range(PLAN_STEPS):
+        after = np.maximum(current[None, :], cc[:, cols])
+        gains = 100.0 * (after @ w) / total - fit
+        for u in used:
+            gains[u] = -1.0
+        best = int(np.argmax(gains))
+        if gains[best] < PLAN_MIN_GAIN:
+            break
+        used.add(best)
+        current = after[best]
+        fit += float(gains[best])
+        steps.append(PlanStep(ix.data.courses[ix.course_ids[best]], float(gains[best]), min(100.0, fit)))
+    return tuple(steps)
+
+
+def _gates(ix: Index, r: int, items: Sequence[Resolution], years: float | None) -> tuple[Gate, ...]:
+    role = ix.data.roles[ix.role_ids[r]]
+    out: list[Gate] = []
+    g = role.gates
+    if g.min_years is not None and g.min_years > 0:
+        if years is None:
+            status, found = "unknown", None
+        else:
+            status, found = ("met" if years >= g.min_years else "unmet"), f"{years:g}"
+        out.append(Gate("years", status, f">= {g.min_years:g}", found, source=g.sources.get("min_years_source")))
+    for lr in role.languages:
+        stated = [i for i in items if i.competency is not None and i.competency.id == lr.competency_id]
+        levels = [i.level for i in stated if i.level]
+        if levels:
+            best = max(levels, key=lambda lv: lv)
+            status = "met" if cefr_at_least(best, lr.level) else "unmet"
+            found: str | None = best
+        else:
+            status, found = "unknown", ("listed, no level" if stated else None)
+        out.append(Gate("language", status, lr.level, found, lr.required, lr.competency_id, lr.source))
+    if g.education is not None:
+        levels = [i.education for i in items if i.education]
+        if levels:
+            best = max(levels, key=EDUCATION_LEVELS.index)
+            status, found = ("met" if education_at_least(best, g.education) else "unmet"), best
+        else:
+            status, found = "unknown", None
+        out.append(Gate("education", status, g.education, found, source=g.sources.get("education_source")))
+    return tuple(out)
+
+
+def role_match(ix: Index, r: int, credit: np.ndarray, source: np.ndarray, items: Sequence[Resolution],
+               evidence_items: Sequence[Resolution], years: float | None, cc: np.ndarray) -> RoleMatch:
+    """Everything about one role: fit, evidence, gaps with courses, gates, learning plan."""
+    role = ix.data.roles[ix.role_ids[r]]
+    comps = ix.data.competencies
+    courses = list(ix.data.courses.values())
+    matched: list[Evidence] = []
+    missing: list[Missing] = []
+    for req in role.requirements:
+        j = ix.comp_pos[req.competency_id]
+        c = float(credit[j])
+        if c > 0:
+            ev = evidence_items[int(source[j])]
+            matched.append(Evidence(comps[req.competency_id], req.weight, c, ev.raw, ev.competency))  # type: ignore[arg-type]
+        if c < 1.0:
+            helpful = np.nonzero(cc[:, j] > c)[0]
+            ranked = sorted(helpful, key=lambda k: (-cc[k, j], -len(courses[k].develops), k))[:COURSES_PER_GAP]
+            missing.append(Missing(comps[req.competency_id], req.weight, c, tuple(courses[k] for k in ranked)))
+    matched.sort(key=lambda e: (-e.weight * e.credit, e.competency.id))
+    missing.sort(key=lambda m: (-m.weight * (1 - m.credit), m.competency.id))
+    return RoleMatch(role, role_fit(ix, r, credit), tuple(matched), tuple(missing),
+                     _gates(ix, r, items, years), learning_plan(ix, r, credit, cc))
