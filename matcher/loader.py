@@ -227,13 +227,13 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
             continue
         aliases = _read_aliases(entry.get("aliases"), where, problems)
         previous = comps.get(cid)
+        if previous is not None and "label_de" not in entry:  # an extension: add aliases, keep the rest
+            comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases})
+            continue
         if previous is not None:
             prev_layer, prev_file = comp_layer[cid]
             if prev_layer == f.layer:
                 problems.append(f"{where}: duplicate id '{cid}' (first in {prev_file}). Fix: rename one, or merge them.")
-                continue
-            if "label_de" not in entry:  # overlay extends a bundled node: add aliases, keep the rest
-                comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases})
                 continue
         label_de = entry.get("label_de")
         if not isinstance(label_de, str) or not label_de.strip():
