@@ -1,0 +1,443 @@
+"""The `matcher` command line.
+
+Every failure ends in one message on stderr that says what was wrong and how to fix it, and
+an exit status: 2 for usage errors (unknown option or role, no input), 1 for data errors
+(unreadable file, invalid data). Output is a rich table on a terminal and plain text when
+piped; `--json` gives the documented schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+from . import __version__
+from .errors import InputError, MatcherError, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from .api import Matcher
+    from .model import Competency
+    from .results import MatchReport, RoleMatch
+
+MAX_INPUT_BYTES = 5 * 1024 * 1024
+PASTE_HINT = "Paste the skill list, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows)."
+
+EXAMPLES = """\
+examples:
+  matcher match "Salesforce, Verhandlungsgeschick, SAP, Englisch C1" --years 5
+  matcher match --file examples/cv_key_account.txt --top 3
+  pbpaste | matcher match --json
+  matcher match --explain key-account-manager "CRM, Marktanalysen"
+  matcher resolve "Kaltakquise" "Beschwerdemanagment" "Krankenpflege"
+  matcher roles
+  matcher taxonomy --json
+  matcher import-bis page.txt --data-dir ~/matcher-data
+  matcher build
+"""
+
+
+# --- argument parsing -------------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"matcher: error: {message}\n  fix: see 'matcher {self.prog.split()[-1] if ' ' in self.prog else ''} --help'"
+              .replace("matcher  --help", "matcher --help"), file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _years(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of years") from None
+    if not 0 <= value <= 80:
+        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 80")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help="overlay directory layered over the bundled data "
+                        "(default: $MATCHER_DATA_DIR)")
+    parser = _Parser(prog="matcher", description="Match a CV's skills against the AMS BIS competency tree: fit per role, "
+                     "missing skills, and the courses that close the gap.", epilog=EXAMPLES,
+                     formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+    parser.add_argument("--version", action="version", version=f"matcher {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    m = sub.add_parser("match", parents=[common], help="score every role for a skill list",
+                       description="Score every role for a skill list given as arguments, --file, or on standard input.")
+    m.add_argument("skills", nargs="*", metavar="SKILL", help="skills (each argument may hold a comma-separated list)")
+    m.add_argument("--file", "-f", metavar="CV.txt", help="read the skill list from a text file ('-' for stdin)")
+    m.add_argument("--top", type=_positive_int, metavar="N", help="show the N best roles")
+    m.add_argument("--role", action="append", metavar="ID", help="only this role (repeatable; see 'matcher roles')")
+    m.add_argument("--years", type=_years, metavar="N", help="years of professional experience")
+    m.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output (default de)")
+    m.add_argument("--json", action="store_true", help="machine-readable output (schema in the README)")
+    m.add_argument("--explain", metavar="ROLE", help="list every requirement of ROLE with its evidence and credit")
+
+    r = sub.add_parser("resolve", parents=[common], help="show how each skill is understood",
+                       description="Show the competency, confidence and method for each skill item.")
+    r.add_argument("skills", nargs="*", metavar="SKILL")
+    r.add_argument("--file", "-f", metavar="FILE", help="read items from a text file ('-' for stdin)")
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--lang", choices=("de", "en"), default="de")
+
+    sub.add_parser("build", parents=[common], help="(re)build the vectorised index in models/",
+                   description="Rebuild the index from the data now (it is also rebuilt automatically when stale).")
+
+    ro = sub.add_parser("roles", parents=[common], help="list the role profiles")
+    ro.add_argument("--json", action="store_true")
+    t = sub.add_parser("taxonomy", parents=[common], help="list every competency of the tree")
+    t.add_argument("--json", action="store_true")
+
+    i = sub.add_parser("import-bis", parents=[common], help="import a BIS profile page into the overlay",
+                       description="Parse a BIS profile page (any translation) and merge it into the overlay directory.")
+    i.add_argument("page", metavar="PAGE.txt")
+    i.add_argument("--lang", metavar="CODE", help="language of the page's translations (default: detected)")
+    i.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+
+    return parser
+
+
+# --- input ------------------------------------------------------------------------------------
+
+
+def read_text_file(path: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    if path == "-":
+        return _read_stdin(max_bytes)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise InputError(f"{path} is a directory", fix="give the path of a text file")
+        if size > max_bytes:
+            raise InputError(f"{path} is {size} bytes; the limit for a skill list is {max_bytes} bytes",
+                             fix="pass only the CV's skills section, or use 'matcher batch' for many people")
+        content = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", fix="check the path") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied", fix="check the file's permissions") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})", fix="check the path") from None
+    return decode(content, path)
+
+
+def decode(content: bytes, name: str) -> str:
+    if b"\x00" in content[:8192] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{name} looks binary (NUL bytes)", fix="save the skill list as plain text")
+    for encoding in ("utf-8-sig", "utf-16") if content.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("latin-1")
+
+
+def _read_stdin(max_bytes: int) -> str:
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        print(PASTE_HINT, file=sys.stderr)
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"standard input is over the {max_bytes} byte limit for a skill list",
+                         fix="pass only the CV's skills section, or use 'matcher batch' for many people")
+    return decode(data, "standard input")
+
+
+def _skills_from(args: argparse.Namespace) -> str:
+    if args.skills and args.file:
+        raise UsageError("give skills either as arguments or with --file, not both", fix="drop one of them")
+    if args.skills:
+        return "\n".join(args.skills)
+    if args.file:
+        return read_text_file(args.file)
+    return _read_stdin(MAX_INPUT_BYTES)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def _console() -> "Console":
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    width = int(os.environ.get("COLUMNS", "0") or 0) or 110
+    return Console(highlight=False, no_color=True, force_terminal=False, width=width, soft_wrap=False)
+
+
+def _bar(fit: float, width: int = 10) -> str:
+    full = int(round(fit / 100 * width))
+    return "█" * full + "░" * (width - full)
+
+
+def _gate_text(match: "RoleMatch", lang: str) -> str:
+    marks = {"met": "✓", "unmet": "✗", "unknown": "?"}
+    parts = []
+    for g in match.gates:
+        label = {"years": "years", "education": "edu"}.get(g.name, g.subject or g.name)
+        if g.name == "language" and g.subject:
+            label = g.subject[:2].upper() if g.subject != "deutsch" else "DE"
+        parts.append(f"{marks[g.status]}{label}{'' if g.mandatory else '*'} {g.required}")
+    return ", ".join(parts) or "-"
+
+
+def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
+    from rich.table import Table
+
+    skills = [i for i in report.items if i.method not in ("education", "experience")]
+    recognised = sum(1 for i in skills if i.competency is not None)
+    table = Table(title=f"Fit per role ({recognised} of {len(skills)} skills recognised"
+                  f"{'' if report.years is None else f', {report.years:g} years'})", title_justify="left",
+                  show_lines=False, expand=False)
+    table.add_column("Role", no_wrap=True)
+    table.add_column("Fit", no_wrap=True)
+    table.add_column("Matched", justify="right", no_wrap=True)
+    table.add_column("Gates")
+    table.add_column("Top missing")
+    table.add_column("Courses")
+    for m in report.results:
+        missing = ", ".join(x.competency.label(lang) for x in m.missing[:3]) or "-"
+        courses: list[str] = []
+        for x in m.missing[:2]:
+            for c in x.courses[:1]:
+                if c.title(lang) not in courses:
+                    courses.append(c.title(lang))
+        table.add_row(m.role.title(lang), f"{_bar(m.fit)} {m.fit:5.1f}%", f"{m.matched_count}/{m.required_count}",
+                      _gate_text(m, lang), missing, ", ".join(courses) or "-")
+    console.print(table)
+    console.print("Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.")
+    if report.results:
+        best = report.results[0]
+        if best.plan:
+            console.print(f"\nLearning plan for {best.role.title(lang)} ({best.fit:.1f}% now):", markup=False)
+            for i, step in enumerate(best.plan, 1):
+                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{step.gain:.1f} -> "
+                              f"{step.fit_after:.1f}%", markup=False)
+        for s in report.next_steps:
+            top = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
+            console.print(f"\nNext career step from {s.from_role.title(lang)}: {s.match.role.title(lang)} "
+                          f"({s.match.fit:.1f}%); top gaps: {top}", markup=False)
+    if report.unrecognised:
+        console.print("\nNot recognised (not counted):")
+        for item in report.unrecognised:
+            hint = f" (closest: {item.hint.label(lang)})" if item.hint is not None else ""
+            console.print(f"  - {item.raw.strip()}{hint}", markup=False)
+
+
+def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, console: "Console") -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{m.role.title(lang)}: fit {m.fit:.1f}%", title_justify="left")
+    for col, kw in (("Requirement", {}), ("Weight", {"justify": "right"}), ("Credit", {"justify": "right"}),
+                    ("Evidence", {})):
+        table.add_column(col, **kw)
+    by_id = {e.competency.id: e for e in m.matched}
+    for req in sorted(m.role.requirements, key=lambda r: (-r.weight, r.competency_id)):
+        e = by_id.get(req.competency_id)
+        label = comps[req.competency_id].label(lang)
+        if e is None:
+            table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
+        else:
+            via = "" if e.via.id == e.competency.id else f" (via {e.via.label(lang)})"
+            table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(e.item.strip() + via))
+    console.print(table)
+    for g in m.gates:
+        console.print(f"gate {g.name}{' ' + g.subject if g.subject else ''}: {g.status} (required {g.required}, "
+                      f"found {g.found or 'nothing'}{'' if g.mandatory else ', preferred'})")
+
+
+def _dump_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _matcher(args: argparse.Namespace) -> "Matcher":
+    from .api import Matcher
+
+    return Matcher(args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None)
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    text = _skills_from(args)
+    from .normalise import key
+
+    if not key(text):
+        raise UsageError("no skills given", fix='pass skills as arguments, e.g. matcher match "SAP, CRM", '
+                         "or with --file CV.txt, or on standard input")
+    m = _matcher(args)
+    if args.explain:
+        m._check_roles([args.explain])
+    report = m.report(text, years=args.years, roles=args.role, top=args.top)
+    if args.explain:
+        full = m.report(text, years=args.years, roles=[args.explain])
+        if args.json:
+            _dump_json({"schema_version": full.to_dict()["schema_version"], "explain": full.results[0].to_dict()})
+        else:
+            print_explain(full.results[0], m.index.data.competencies, args.lang, _console())
+        return 0
+    if args.json:
+        _dump_json(report.to_dict())
+    else:
+        print_report(report, args.lang, _console())
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    if args.skills and args.file:
+        raise UsageError("give items either as arguments or with --file, not both", fix="drop one of them")
+    m = _matcher(args)
+    if args.skills:
+        items: str | list[str] = list(args.skills)
+    else:
+        items = read_text_file(args.file) if args.file else _read_stdin(MAX_INPUT_BYTES)
+    results = m.resolve(items)
+    if not results:
+        raise UsageError("no skills given", fix='e.g. matcher resolve "Kaltakquise" "SAP"')
+    if args.json:
+        _dump_json({"schema_version": 1, "items": [r.to_dict() for r in results]})
+        return 0
+    from rich.table import Table
+
+    table = Table(title="How each item was understood", title_justify="left")
+    for col in ("Input", "Competency", "Confidence", "Method", "Note"):
+        table.add_column(col)
+    from rich.markup import escape
+
+    for r in results:
+        raw = escape(r.raw.strip())
+        if r.competency is not None:
+            note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "")
+                             if x)
+            table.add_row(raw, r.competency.label(args.lang), f"{r.score:.2f}", r.method, note)
+        elif r.method in ("education", "experience"):
+            table.add_row(raw, "-", "-", r.method, r.education or (f"{r.years:g} years" if r.years else ""))
+        else:
+            hint = f"closest: {r.hint.label(args.lang)} ({r.hint_score:.2f})" if r.hint is not None else ""
+            table.add_row(raw, "not recognised", "-", r.method, hint)
+    _console().print(table)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from .index import index_dir
+
+    start = time.perf_counter()
+    ix = _matcher(args).build()
+    print(f"built index: {len(ix.comp_ids)} competencies, {len(ix.keys)} labels and aliases, {len(ix.role_ids)} roles, "
+          f"{len(ix.course_ids)} courses in {time.perf_counter() - start:.1f} s -> {index_dir()}")
+    return 0
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    data = _matcher(args).index.data
+    if args.json:
+        _dump_json({"schema_version": 1, "roles": [r.to_dict() for r in data.roles.values()]})
+        return 0
+    from rich.table import Table
+
+    table = Table(title=f"{len(data.roles)} roles", title_justify="left")
+    for col in ("id", "title (de)", "title (en)", "AMS", "requirements", "next"):
+        table.add_column(col)
+    for r in data.roles.values():
+        table.add_row(r.id, r.title_de, r.title_en, r.ams_code or "-", str(len(r.requirements)),
+                      ", ".join(r.career_next) or "-")
+    _console().print(table)
+    return 0
+
+
+def cmd_taxonomy(args: argparse.Namespace) -> int:
+    data = _matcher(args).index.data
+    if args.json:
+        _dump_json({"schema_version": 1, "competencies": [c.to_dict() for c in data.competencies.values()]})
+        return 0
+    console = _console()
+    children: dict[str | None, list[str]] = {}
+    for c in data.competencies.values():
+        children.setdefault(c.parent, []).append(c.id)
+
+    def show(cid: str, depth: int) -> None:
+        c = data.competencies[cid]
+        console.print(f"{'  ' * depth}{c.label_de}  [{c.id}; {', '.join(c.kinds)}; {len(c.aliases)} aliases]",
+                      markup=False)
+        for child in children.get(cid, []):
+            show(child, depth + 1)
+
+    for root in children.get(None, []):
+        show(root, 0)
+    console.print(f"{len(data.competencies)} competencies")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .bis_import import import_page
+
+    target = args.data_dir or os.environ.get("MATCHER_DATA_DIR")
+    if not target:
+        raise UsageError("import-bis needs an overlay directory to write to (the bundled data is never modified)",
+                         fix="pass --data-dir DIR or set MATCHER_DATA_DIR")
+    result = import_page(args.page, target, lang=args.lang, dry_run=args.dry_run)
+    verb = "would be " if args.dry_run and result.action != "unchanged" else ""
+    print(f"role '{result.role_id}' {verb}{result.action}: {result.requirements} requirements, "
+          f"{len(result.new_competencies)} new competencies, {result.aliases_added} aliases added")
+    for page_term, label in result.reconciled:
+        print(f"  reconciled '{page_term}' with the existing '{label}'")
+    for path in result.files:
+        print(f"  {'would write' if args.dry_run else 'wrote'} {path}")
+    return 0
+
+
+COMMANDS = {"match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
+            "taxonomy": cmd_taxonomy, "import-bis": cmd_import}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except MatcherError as exc:
+        print(f"matcher: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("matcher: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
