@@ -21,7 +21,7 @@ from .errors import UsageError
 from .index import Index, get_index
 from .loader import ENV_DATA_DIR
 from .parse import Item, parse, parse_item
-from .resolve import Resolver
+from .resolver import Resolver
 from .results import CareerStep, MatchReport, Resolution, RoleMatch
 from .score import credits, fits, role_match
 

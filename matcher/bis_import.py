@@ -32,7 +32,7 @@ from .index import atomic_write_bytes
 from .loader import SourceFile, data_files, load
 from .model import Data, Role
 from .normalise import clean, degender, key, slugify
-from .resolve import typo_budget
+from .resolver import typo_budget
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 

@@ -37,7 +37,7 @@ from . import __version__
 from .loader import SourceFile, data_files, fingerprint, load
 from .model import Data
 from .normalise import key, stem
-from .resolve import FILLER, NEUTRAL, core, expand, stem_key
+from .resolver import FILLER, NEUTRAL, core, expand, stem_key
 
 FORMAT_VERSION = 1
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"

@@ -172,8 +172,20 @@ def split_items(text: str) -> list[str]:
         if sep and len(head) <= 40 and not _is_annotation(rest) and re.search(r"[,;|•·]", rest):
             line = rest
         pieces = re.split(r"\s*(?:;|\||•|·|∙|▪|●|(?<!\d),|,(?!\d))\s*", line)
-        out.extend(p for p in (piece.strip() for piece in pieces) if p and key(p))
+        out.extend(p for p in (piece.strip() for piece in pieces) if p and key(p) and not _only_heading_words(p))
     return out
+
+
+def _only_heading_words(text: str) -> bool:
+    """`Kenntnisse & Fähigkeiten`, `Skills`, `Soft skills`: a section heading, not a skill."""
+    from .resolver import APTITUDE, FILLER, KNOWLEDGE, NEUTRAL
+
+    words = key(text).split()
+    heading = {"soft", "hard", "fachliche", "persoenliche", "sonstiges", "sonstige", "other", "kompetenzen", "profil",
+               "profile", "key", "core", "technical", "it", "edv", "languages", "sprachen", "qualifikationen",
+               "qualifications", "faehigkeiten", "abilities"}
+    return bool(words) and all(w in FILLER or w in NEUTRAL or w in KNOWLEDGE or w in APTITUDE or w in heading
+                               for w in words) and len(words) <= 4 and words != ["it"]
 
 
 def parse(skills: str | list[str] | tuple[str, ...]) -> list[Item]:
