@@ -74,7 +74,7 @@ def slugify(text: str) -> str:
 # Longest suffix first, so singular and plural meet (`Präsentation`, `Präsentationen`).
 _SUFFIXES = tuple(sorted((
     "ationen", "ations", "ation", "ungen", "ungs", "ung", "ieren", "iert", "ings", "ing",
-    "ies", "ern", "en", "es", "er", "e", "s", "n",
+    "erinnen", "erin", "ies", "ern", "en", "es", "er", "e", "s", "n",
 ), key=len, reverse=True))
 
 

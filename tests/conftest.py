@@ -1,0 +1,47 @@
+"""Shared fixtures. The index is built once per test session into a temporary directory, so
+tests never touch (or depend on) the developer's models/ folder."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_003 = SHARED / "seeds" / "003_b890eb34e4c368fb.txt"
+EVAL = SHARED / "eval"
+
+_INDEX_DIR = tempfile.mkdtemp(prefix="matcher-test-index-")
+os.environ["MATCHER_INDEX_DIR"] = _INDEX_DIR
+os.environ.pop("MATCHER_DATA_DIR", None)
+
+
+@pytest.fixture(scope="session")
+def matcher():
+    from matcher import Matcher
+
+    return Matcher(notify=None)
+
+
+@pytest.fixture(scope="session")
+def index(matcher):
+    return matcher.index
+
+
+def eval_rows(name: str) -> list[dict[str, str]]:
+    path = EVAL / name
+    if not path.exists():  # pragma: no cover - the eval set lives next to the repository
+        pytest.skip(f"{path} not available")
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture
+def seed_003() -> Path:
+    if not SEED_003.exists():  # pragma: no cover
+        pytest.skip("seed 003 not available")
+    return SEED_003

@@ -1,0 +1,66 @@
+import pytest
+
+from matcher.parse import parse, parse_item, split_items
+
+
+def test_split_bullets_commas_semicolons_pipes_and_numbering():
+    text = "• Verhandlungsgeschick; SAP | CRM\n1. Marktanalysen\n- Kaltakquise, Excel\n* Reporting\n\n"
+    assert split_items(text) == ["Verhandlungsgeschick", "SAP", "CRM", "Marktanalysen", "Kaltakquise", "Excel",
+                                 "Reporting"]
+
+
+def test_heading_groups_and_heading_lines():
+    assert split_items("Skills:\nSprachen: Englisch, Französisch\nKenntnisse & Fähigkeiten\nSAP") == [
+        "Englisch", "Französisch", "SAP"]
+
+
+def test_level_after_colon_is_not_a_group():
+    assert split_items("Englisch: C1") == ["Englisch: C1"]
+
+
+def test_decimal_comma_is_not_a_separator():
+    assert split_items("2,5 Jahre Vertrieb") == ["2,5 Jahre Vertrieb"]
+
+
+@pytest.mark.parametrize(("raw", "text", "level", "years"), [
+    ("- Salesforce (4 Jahre)", "Salesforce", None, 4.0),
+    ("• Marktanalysen – sehr gut", "Marktanalysen", "C1", None),
+    ("Englisch: C1", "Englisch", "C1", None),
+    ("Englisch (B2)", "Englisch", "B2", None),
+    ("Excel – sehr gut", "Excel", "C1", None),
+    ("SAP (advanced)", "SAP", "C1", None),
+    ("3 years of SAP", "SAP", None, 3.0),
+    ("Englisch fließend", "Englisch", "C1", None),
+    ("fluent English", "English", "C1", None),
+    ("Deutsch Muttersprache", "Deutsch", "C2", None),
+    ("Verhandlungsgeschick - 5 Jahre", "Verhandlungsgeschick", None, 5.0),
+    ("Key-Account-Management.", "Key-Account-Management", None, None),
+    ("CRM (Salesforce)", "CRM (Salesforce)", None, None),
+])
+def test_annotations_are_stripped_and_kept(raw, text, level, years):
+    item = parse_item(raw)
+    assert (item.text, item.level, item.years, item.kind) == (text, level, years, "skill")
+
+
+@pytest.mark.parametrize(("raw", "kind", "value"), [
+    ("6 Jahre Berufserfahrung", "experience", 6.0),
+    ("10+ years of experience", "experience", 10.0),
+    ("Bachelor BWL", "education", "bachelor"),
+    ("kaufmännische Lehre", "education", "vocational"),
+    ("Master of Science", "education", "master"),
+    ("Matura HAK", "education", "matura"),
+])
+def test_gate_evidence_is_not_a_skill(raw, kind, value):
+    item = parse_item(raw)
+    assert item.kind == kind
+    assert (item.years if kind == "experience" else item.education) == value
+
+
+def test_list_input_is_not_split():
+    items = parse(["MS Word, Excel, PowerPoint", "SAP"])
+    assert [i.text for i in items] == ["MS Word, Excel, PowerPoint", "SAP"]
+
+
+def test_long_items_are_cut_and_flagged():
+    item = parse_item("Vertrieb " * 100)
+    assert item.truncated and len(item.text) <= 300
