@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: $MATCHER_DATA_DIR)")
     parser = _Parser(prog="matcher", description="Match a CV's skills against the AMS BIS competency tree: fit per role, "
                      "missing skills, and the courses that close the gap.", epilog=EXAMPLES,
-                     formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+                     formatter_class=argparse.RawDescriptionHelpFormatter, parents=[top])
     parser.add_argument("--version", action="version", version=f"matcher {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 

@@ -1,0 +1,127 @@
+"""The CLI: golden output, JSON, stdin, and every error path (message, exit status, no traceback)."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from matcher.cli import main
+
+GOLDEN = Path(__file__).parent / "golden"
+CV = "Key Account Management, Vertragsverhandlungen, Marktanalysen, SAP, Englisch C1, Krankenpflege"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"output differs from {path}; UPDATE_GOLDEN=1 to accept"
+
+
+def test_match_golden(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "110")
+    code, out, _ = run(capsys, "match", CV, "--years", "6")
+    assert code == 0
+    check_golden("match.txt", out)
+
+
+def test_resolve_golden(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "110")
+    code, out, _ = run(capsys, "resolve", "Kaltakquise", "Beschwerdemanagment", "Krankenpflege", "Bachelor BWL")
+    assert code == 0
+    check_golden("resolve.txt", out)
+
+
+def test_match_json_schema(capsys):
+    code, out, _ = run(capsys, "match", CV, "--json", "--top", "2", "--lang", "en")
+    data = json.loads(out)
+    assert code == 0 and data["schema_version"] == 1 and len(data["results"]) == 2
+    assert data["results"][0]["role"]["id"] == "key-account-manager"
+    assert [u["input"] for u in data["unrecognised"]] == ["Krankenpflege"]
+
+
+def test_explain(capsys):
+    code, out, _ = run(capsys, "match", "--explain", "key-account-manager", "CRM, Salesforce")
+    assert code == 0 and "Customer Relationship Management" in out and "(via Salesforce)" in out
+
+
+def test_stdin_paste(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("• SAP\n• Kaltakquise\n".encode())))
+    code, out, _ = run(capsys, "match", "--json")
+    assert code == 0 and len(json.loads(out)["items"]) == 2
+
+
+def test_file_input_cp1252(capsys, tmp_path):
+    cv = tmp_path / "cv.txt"
+    cv.write_bytes("Verhandlungsstärke\nKundenpräsentationen".encode("cp1252"))
+    code, out, _ = run(capsys, "match", "--file", str(cv), "--json")
+    labels = [i["competency"]["label_de"] for i in json.loads(out)["items"]]
+    assert code == 0 and labels == ["Verhandlungsstärke", "Abhalten von Kundenpräsentationen"]
+
+
+@pytest.mark.parametrize(("argv", "status", "message"), [
+    (["match", "SAP", "--role", "nope"], 2, "unknown role id 'nope'"),
+    (["match", "--explain", "nope", "SAP"], 2, "unknown role id"),
+    (["match", "   "], 2, "no skills given"),
+    (["match", "SAP", "--file", "x.txt"], 2, "not both"),
+    (["match", "--file", "/definitely/not/here.txt"], 1, "no such file"),
+    (["match", "--file", "/"], 1, "is a directory"),
+    (["import-bis", "/nonexistent.txt"], 2, "needs an overlay directory"),
+])
+def test_error_paths(capsys, argv, status, message):
+    code, out, err = run(capsys, *argv)
+    assert code == status and message in err and "fix:" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["match", "--top", "0", "SAP"], ["match", "--years", "abc", "SAP"], ["nope"],
+                                  ["match", "--lang", "fr", "SAP"]])
+def test_usage_errors_exit_2(argv):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+
+
+def test_binary_file(capsys, tmp_path):
+    f = tmp_path / "cv.bin"
+    f.write_bytes(b"\x00\x01\x02" * 100)
+    code, _, err = run(capsys, "match", "--file", str(f))
+    assert code == 1 and "binary" in err
+
+
+def test_roles_and_taxonomy_json(capsys):
+    code, out, _ = run(capsys, "roles", "--json")
+    roles = json.loads(out)["roles"]
+    assert code == 0 and len(roles) == 6 and roles[0]["requirements"]
+    code, out, _ = run(capsys, "taxonomy", "--json")
+    comps = {c["id"]: c for c in json.loads(out)["competencies"]}
+    assert comps["salesforce"]["parent"] == "e-commerce-software" and comps["erp-systeme"]["aliases"]["zxx"]
+
+
+def test_import_cli(capsys, tmp_path, seed_003):
+    code, out, _ = run(capsys, "import-bis", str(seed_003), "--data-dir", str(tmp_path))
+    assert code == 0 and "key-account-manager" in out
+    code, out, _ = run(capsys, "import-bis", str(seed_003), "--data-dir", str(tmp_path))
+    assert "unchanged" in out
+
+
+def test_invalid_overlay_is_a_data_error(capsys, tmp_path):
+    (tmp_path / "taxonomy").mkdir()
+    (tmp_path / "taxonomy" / "x.yaml").write_text("competencies: [", encoding="utf-8")
+    code, _, err = run(capsys, "--data-dir", str(tmp_path), "roles")
+    assert code == 1 and "invalid YAML" in err and "x.yaml" in err
+
+
+def test_installed_entry_point_runs_from_elsewhere(tmp_path):
+    exe = Path(sys.executable).with_name("matcher")
+    proc = subprocess.run([str(exe), "roles"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "key-account-manager" in proc.stdout
