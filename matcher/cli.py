@@ -74,9 +74,12 @@ def _years(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    data_dir_help = "overlay directory layered over the bundled data (default: $MATCHER_DATA_DIR)"
+    # Accepted before or after the command; SUPPRESS keeps the sub-command from resetting it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR", help="overlay directory layered over the bundled data "
-                        "(default: $MATCHER_DATA_DIR)")
+    common.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=data_dir_help)
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--data-dir", metavar="DIR", default=None, help=data_dir_help)
     parser = _Parser(prog="matcher", description="Match a CV's skills against the AMS BIS competency tree: fit per role, "
                      "missing skills, and the courses that close the gap.", epilog=EXAMPLES,
                      formatter_class=argparse.RawDescriptionHelpFormatter, parents=[top])

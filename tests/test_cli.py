@@ -123,5 +123,5 @@ def test_invalid_overlay_is_a_data_error(capsys, tmp_path):
 
 def test_installed_entry_point_runs_from_elsewhere(tmp_path):
     exe = Path(sys.executable).with_name("matcher")
-    proc = subprocess.run([str(exe), "roles"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([str(exe), "roles", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "key-account-manager" in proc.stdout
