@@ -3,7 +3,7 @@
 `matcher build` (or the first query after a data change) fits a scikit-learn TF-IDF
 character n-gram model over every label and alias and derives the role, hierarchy and course
 matrices. The fitted vocabulary and idf weights are stored as plain arrays and applied at
-query time with numpy/scipy, so answering a query never imports scikit-learn (1.5 s here).
+query time with numpy, so answering a query never imports scikit-learn (1.5 s here).
 
 Trust: the index is a joblib pickle and loading a pickle runs code. It is loaded only from
 this installation's own index directory, only when a manifest written next to it by `build`
@@ -25,11 +25,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import joblib
 import numpy as np
-import scipy.sparse as sp
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -80,14 +79,18 @@ class Index:
     token_positions: dict[str, list[int]]
     vocabulary: dict[str, int]
     idf: np.ndarray
-    tfidf: sp.csc_matrix  # keys x n-grams, rows L2-normalised
+    # keys x n-grams TF-IDF matrix, rows L2-normalised, as CSC arrays (data, indices, indptr).
+    # Sparse matrices are stored as plain arrays so that a query needs numpy only: importing
+    # scipy.sparse costs a fifth of the one-second cold-start budget.
+    tfidf_csc: tuple[np.ndarray, np.ndarray, np.ndarray]
     parent: np.ndarray  # parent position or -1
     depth: np.ndarray
-    hierarchy: sp.csr_matrix  # evidence x requirement credit factor
+    # evidence x requirement credit factor, as CSR arrays (data, indices, indptr)
+    hierarchy_csr: tuple[np.ndarray, np.ndarray, np.ndarray]
     role_ids: list[str]
-    role_weights: sp.csr_matrix  # roles x competencies
+    role_weights: np.ndarray  # roles x competencies (few roles: dense)
     course_ids: list[str]
-    course_matrix: sp.csr_matrix  # courses x competencies (1 = develops)
+    course_matrix: np.ndarray  # courses x competencies, 1 = develops
     token_vocab: list[str] = field(default_factory=list)
 
     # -- query-time helpers ------------------------------------------------------------------
@@ -104,16 +107,39 @@ class Index:
         return cache[name]
 
     def dense_hierarchy(self) -> np.ndarray:
-        return self._cached("H", lambda: np.asarray(self.hierarchy.toarray(), dtype=np.float64))
+        def make() -> np.ndarray:
+            data, indices, indptr = self.hierarchy_csr
+            n = len(self.comp_ids)
+            out = np.zeros((n, n))
+            rows = np.repeat(np.arange(n), np.diff(indptr))
+            out[rows, indices] = data
+            return out
+        return self._cached("H", make)
+
+    def role_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per role: (competency positions, weights) of its requirements."""
+        def make() -> list:
+            return [(np.nonzero(w)[0], w[np.nonzero(w)[0]]) for w in self.role_weights]
+        return self._cached("roles", make)  # type: ignore[return-value]
+
+    def ranked_courses(self) -> list[list[tuple[Any, float]]]:
+        """Per competency: (course, credit it gives) ranked by credit, then breadth, then id order."""
+        def make() -> list:
+            cc = self.course_credit()
+            breadth = self.course_matrix.sum(axis=1)
+            courses = list(self.data.courses.values())
+            return [[(courses[k], float(cc[k, j])) for k in sorted(np.nonzero(cc[:, j])[0],
+                                                                    key=lambda k: (-cc[k, j], -breadth[k], k))]
+                    for j in range(cc.shape[1])]
+        return self._cached("ranked_courses", make)  # type: ignore[return-value]
 
     def course_credit(self) -> np.ndarray:
         """Credit each course would give each competency (courses x competencies)."""
         def make() -> np.ndarray:
             H = self.dense_hierarchy()
-            cm = self.course_matrix.tocsr()
-            out = np.zeros((cm.shape[0], H.shape[1]))
-            for c in range(cm.shape[0]):
-                cols = cm.indices[cm.indptr[c]: cm.indptr[c + 1]]
+            out = np.zeros(self.course_matrix.shape)
+            for c, row in enumerate(self.course_matrix):
+                cols = np.nonzero(row)[0]
                 if cols.size:
                     out[c] = H[cols].max(axis=0)
             return out
@@ -134,8 +160,12 @@ class Index:
         vec = self.vectorise(text)
         if vec is None:
             return None
-        cols, vals = vec
-        return np.asarray(self.tfidf[:, cols] @ vals).ravel()
+        data, indices, indptr = self.tfidf_csc
+        sims = np.zeros(len(self.keys))
+        for c, v in zip(vec[0], vec[1]):
+            lo, hi = indptr[c], indptr[c + 1]
+            sims[indices[lo:hi]] += data[lo:hi] * v
+        return sims
 
     def candidates_for(self, query: list[str]) -> list[int]:
         """Entries sharing a word (or a one-typo variant of one) with the query."""
@@ -165,6 +195,7 @@ class Index:
 
 
 def build_index(data: Data, fp: str) -> Index:
+    import scipy.sparse as sp  # build time only
     from sklearn.feature_extraction.text import TfidfVectorizer  # build time only: slow import
 
     comps = list(data.competencies.values())
@@ -213,7 +244,8 @@ def build_index(data: Data, fp: str) -> Index:
 
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True, lowercase=False,
                                  dtype=np.float64)
-    matrix = vectorizer.fit_transform(keys)
+    csc = vectorizer.fit_transform(keys).tocsc()
+    csc.sort_indices()
 
     n = len(comps)
     parent = np.full(n, -1, dtype=np.int32)
@@ -244,7 +276,9 @@ def build_index(data: Data, fp: str) -> Index:
                 rows.append(j)
                 cols.append(i)
                 vals.append(0.5 ** level)
-    hierarchy = sp.csr_matrix((vals, (rows, cols)), shape=(n, n), dtype=np.float64)
+    dense_h = np.zeros((n, n))
+    dense_h[rows, cols] = vals
+    hierarchy = sp.csr_matrix(dense_h)
 
     roles = list(data.roles.values())
     rw_rows, rw_cols, rw_vals = [], [], []
@@ -253,7 +287,8 @@ def build_index(data: Data, fp: str) -> Index:
             rw_rows.append(r_i)
             rw_cols.append(comp_pos[req.competency_id])
             rw_vals.append(req.weight)
-    role_weights = sp.csr_matrix((rw_vals, (rw_rows, rw_cols)), shape=(len(roles), n), dtype=np.float64)
+    role_weights = np.zeros((len(roles), n))
+    role_weights[rw_rows, rw_cols] = rw_vals
 
     courses = list(data.courses.values())
     c_rows, c_cols = [], []
@@ -261,14 +296,15 @@ def build_index(data: Data, fp: str) -> Index:
         for cid in course.develops:
             c_rows.append(c_i)
             c_cols.append(comp_pos[cid])
-    course_matrix = sp.csr_matrix((np.ones(len(c_rows)), (c_rows, c_cols)), shape=(len(courses), n))
+    course_matrix = np.zeros((len(courses), n))
+    course_matrix[c_rows, c_cols] = 1.0
 
     return Index(
         data=data, fingerprint=fp, comp_ids=comp_ids, comp_pos=comp_pos, exact=exact, stems=stems, bags=bags,
         compact=compact, cores=cores, keys=keys, key_comp=key_comp, key_stems=key_stems,
         token_positions=token_positions, vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
-        idf=np.asarray(vectorizer.idf_, dtype=np.float64), tfidf=sp.csc_matrix(matrix), parent=parent, depth=depth,
-        hierarchy=hierarchy, role_ids=[r.id for r in roles], role_weights=role_weights,
+        idf=np.asarray(vectorizer.idf_, dtype=np.float64), tfidf_csc=(csc.data, csc.indices, csc.indptr), parent=parent,
+        depth=depth, hierarchy_csr=(hierarchy.data, hierarchy.indices, hierarchy.indptr), role_ids=[r.id for r in roles], role_weights=role_weights,
         course_ids=[c.id for c in courses], course_matrix=course_matrix, token_vocab=sorted(token_positions),
     )
 
@@ -293,17 +329,16 @@ def index_dir() -> Path:
 
 def _versions() -> dict[str, str]:
     import rapidfuzz
-    import scipy
 
     return {"matcher": __version__, "python": "%d.%d" % sys.version_info[:2], "numpy": np.__version__,
-            "scipy": scipy.__version__, "rapidfuzz": rapidfuzz.__version__, "joblib": joblib.__version__}
+            "rapidfuzz": rapidfuzz.__version__, "joblib": joblib.__version__}
 
 
 def _compatible(built: dict[str, str]) -> bool:
     now = _versions()
     major = lambda v: v.split(".")[0]  # noqa: E731
     return (built.get("matcher") == now["matcher"] and built.get("python") == now["python"]
-            and all(major(built.get(k, "")) == major(now[k]) for k in ("numpy", "scipy")))
+            and major(built.get("numpy", "")) == major(now["numpy"]))
 
 
 def paths_for(fp: str, directory: Path | None = None) -> tuple[Path, Path]:

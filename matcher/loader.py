@@ -20,8 +20,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from .errors import DataError
 from .model import (
     CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, Alias, Competency, Course, Data, Gates,
@@ -34,10 +32,15 @@ MAX_DATA_FILE_BYTES = 10 * 1024 * 1024
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
 
-try:  # the C loader is ten times faster; both are safe loaders (no object construction)
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+
+
+def _safe_loader() -> Any:
+    """The C safe loader (ten times faster) or the pure-Python one; never a full loader.
+
+    Imported here, not at module level: queries check the data fingerprint without parsing YAML."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -153,8 +156,10 @@ def _parse_yaml(f: SourceFile, problems: list[str]) -> Any:
     except UnicodeDecodeError as exc:
         problems.append(f"{f.name}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.")
         return None
+    import yaml
+
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, see _Loader
+        doc = yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a safe loader, see _safe_loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

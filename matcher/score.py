@@ -12,12 +12,14 @@ The same functions serve one CV (`credits`) and a workforce in chunks (`credit_m
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from .index import Index
+
+if TYPE_CHECKING:  # pragma: no cover
+    import scipy.sparse as sp
 from .model import EDUCATION_LEVELS
 from .parse import cefr_at_least, education_at_least
 from .results import Evidence, Gate, Missing, PlanStep, Resolution, RoleMatch
@@ -40,7 +42,7 @@ def credits(ix: Index, positions: Sequence[int], confidences: Sequence[float]) -
     return credit, best
 
 
-def credit_matrix(ix: Index, evidence: sp.csr_matrix) -> np.ndarray:
+def credit_matrix(ix: Index, evidence: "sp.csr_matrix") -> np.ndarray:
     """Credits for many candidates at once: rows of `evidence` hold confidences per competency."""
     H = ix.dense_hierarchy()
     evidence = evidence.tocsr()
@@ -57,19 +59,17 @@ def credit_matrix(ix: Index, evidence: sp.csr_matrix) -> np.ndarray:
 def fits(ix: Index, credit: np.ndarray) -> np.ndarray:
     """Fit (0-100) of every role; `credit` is one vector or a candidates x competencies matrix."""
     W = ix.role_weights
-    totals = np.asarray(W.sum(axis=1)).ravel()
-    return 100.0 * np.asarray(W @ credit.T).T / totals
+    return 100.0 * (credit @ W.T) / W.sum(axis=1)
 
 
 def role_fit(ix: Index, r: int, credit: np.ndarray) -> float:
-    row = ix.role_weights.getrow(r)
-    return float(100.0 * (row.data * credit[row.indices]).sum() / row.data.sum())
+    cols, w = ix.role_rows()[r]
+    return float(100.0 * (w * credit[cols]).sum() / w.sum())
 
 
 def learning_plan(ix: Index, r: int, credit: np.ndarray, cc: np.ndarray) -> tuple[PlanStep, ...]:
     """Greedy weighted set cover: repeatedly take the course that adds the most fit."""
-    row = ix.role_weights.getrow(r)
-    cols, w = row.indices, row.data
+    cols, w = ix.role_rows()[r]
     total = w.sum()
     current = credit[cols].copy()
     fit = 100.0 * (w * current).sum() / total
@@ -126,19 +126,20 @@ def role_match(ix: Index, r: int, credit: np.ndarray, source: np.ndarray, items:
     """Everything about one role: fit, evidence, gaps with courses, gates, learning plan."""
     role = ix.data.roles[ix.role_ids[r]]
     comps = ix.data.competencies
-    courses = list(ix.data.courses.values())
+    ranked_courses = ix.ranked_courses()
+    credit_list = credit.tolist()
+    source_list = source.tolist()
     matched: list[Evidence] = []
     missing: list[Missing] = []
     for req in role.requirements:
         j = ix.comp_pos[req.competency_id]
-        c = float(credit[j])
+        c = credit_list[j]
         if c > 0:
-            ev = evidence_items[int(source[j])]
+            ev = evidence_items[source_list[j]]
             matched.append(Evidence(comps[req.competency_id], req.weight, c, ev.raw, ev.competency))  # type: ignore[arg-type]
         if c < 1.0:
-            helpful = np.nonzero(cc[:, j] > c)[0]
-            ranked = sorted(helpful, key=lambda k: (-cc[k, j], -len(courses[k].develops), k))[:COURSES_PER_GAP]
-            missing.append(Missing(comps[req.competency_id], req.weight, c, tuple(courses[k] for k in ranked)))
+            helpful = [course for course, value in ranked_courses[j] if value > c][:COURSES_PER_GAP]
+            missing.append(Missing(comps[req.competency_id], req.weight, c, tuple(helpful)))
     matched.sort(key=lambda e: (-e.weight * e.credit, e.competency.id))
     missing.sort(key=lambda m: (-m.weight * (1 - m.credit), m.competency.id))
     return RoleMatch(role, role_fit(ix, r, credit), tuple(matched), tuple(missing),

@@ -1,0 +1,49 @@
+"""Speed: warm `Matcher.match()` on a 15-item CV (target p50 < 5 ms), cold `matcher match`
+wall time (target median < 1 s), `matcher build` (target < 5 s). Medians of several runs;
+the machine is noisy, so compare ratios rather than single numbers."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from matcher import Matcher
+
+CV = ("Key Account Management, Vertragsverhandlungen, Marktanalysen, SAP, Englisch C1, Kundenpräsentationen, "
+      "Entwicklung von Vertriebsstrategien, CRM, Kaltakquise, Beschwerdemanagment, MS Office, Reporting, "
+      "Verhandlungsgeschick, Salesforce (4 Jahre), Krankenpflege")
+MATCHER = str(Path(sys.executable).with_name("matcher"))
+
+
+def timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> None:
+    m = Matcher(notify=None)
+    m.match(CV)  # load the index
+    warm = timed(lambda: m.match(CV), 200)
+    print(f"warm match(), 15 items, all roles: p50 {1000 * statistics.median(warm):.2f} ms, "
+          f"p95 {1000 * sorted(warm)[int(0.95 * len(warm))]:.2f} ms  (target p50 < 5 ms)")
+
+    cold = timed(lambda: subprocess.run([MATCHER, "match", CV], capture_output=True, check=True), 7)
+    print(f"cold `matcher match`: median {statistics.median(cold):.3f} s  (target < 1 s)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "MATCHER_INDEX_DIR": tmp}
+        build = timed(lambda: subprocess.run([MATCHER, "build"], capture_output=True, check=True, env=env), 3)
+    print(f"`matcher build`: median {statistics.median(build):.2f} s  (target < 5 s)")
+
+
+if __name__ == "__main__":
+    main()
