@@ -17,18 +17,17 @@ Importing the same page twice writes identical bytes: nothing changes.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .errors import DataError, ImportError_
-from .index import atomic_write_bytes
+from .fsutil import atomic_write_bytes, file_lock
 from .loader import SourceFile, data_files, load
 from .model import Data, Role
 from .normalise import clean, degender, key, slugify
@@ -338,22 +337,6 @@ def _dump(doc: Any) -> bytes:
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120).encode("utf-8")
 
 
-@contextlib.contextmanager
-def _overlay_lock(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    with open(root / ".import.lock", "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 def import_page(path: Path | str, data_dir: Path | str, *, lang: str | None = None, dry_run: bool = False) -> ImportResult:
     """Parse `path`, merge it into the overlay at `data_dir`, and report what changed."""
     path = Path(path)
@@ -365,7 +348,8 @@ def import_page(path: Path | str, data_dir: Path | str, *, lang: str | None = No
     if root.exists() and not root.is_dir():
         raise ImportError_(f"{root}: not a directory", fix="point --data-dir at a directory (it is created if missing)")
     page = parse_page(read_page(content, path.name), path.name)
-    with _overlay_lock(root):
+    root.mkdir(parents=True, exist_ok=True)
+    with file_lock(root / ".import.lock"):
         return _merge(page, path.name, root, lang or _detect_lang(page), dry_run)
 
 

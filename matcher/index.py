@@ -19,13 +19,12 @@ import io
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import joblib
 import numpy as np
@@ -33,6 +32,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from . import __version__
+from .fsutil import atomic_write_bytes, file_lock
 from .loader import SourceFile, data_files, fingerprint, load
 from .model import Data
 from .normalise import key, stem
@@ -346,39 +346,6 @@ def paths_for(fp: str, directory: Path | None = None) -> tuple[Path, Path]:
     return d / f"index-{fp[:16]}.joblib", d / f"index-{fp[:16]}.json"
 
 
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write to a temporary file in the same directory, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def _lock(directory: Path) -> Iterator[None]:
-    """Serialise builders: a second process waits, then finds the index the first one wrote."""
-    directory.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: atomic rename alone keeps files whole
-        yield
-        return
-    with open(directory / ".build.lock", "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
 def read_index(fp: str, directory: Path | None = None) -> tuple[Index | None, str]:
     """The stored index for this fingerprint, or (None, why not)."""
     blob_path, manifest_path = paths_for(fp, directory)
@@ -438,7 +405,7 @@ def get_index(data_dir: Path | str | None = None, *, rebuild: bool = False,
             return index
         if notify and why != "no index built yet":
             notify(f"{why}; rebuilding it")
-    with _lock(directory):
+    with file_lock(directory / ".build.lock"):
         if not rebuild:
             index, _ = read_index(fp, directory)  # another process may have built it meanwhile
             if index is not None:

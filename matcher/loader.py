@@ -53,11 +53,6 @@ class SourceFile:
     content: bytes
 
 
-def default_data_dir() -> Path | None:
-    value = os.environ.get(ENV_DATA_DIR)
-    return Path(value) if value else None
-
-
 def data_files(data_dir: Path | str | None = None) -> list[SourceFile]:
     """Every data file, bundled first then overlay, each group sorted by name for determinism."""
     files: list[SourceFile] = []

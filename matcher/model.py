@@ -188,14 +188,3 @@ class Data:
     roles: Mapping[str, Role]
     courses: Mapping[str, Course]
     files: tuple[str, ...]  # every file read, for the index manifest
-
-    def children(self, cid: str) -> list[Competency]:
-        return [c for c in self.competencies.values() if c.parent == cid]
-
-    def ancestors(self, cid: str) -> list[str]:
-        out: list[str] = []
-        parent = self.competencies[cid].parent
-        while parent is not None:
-            out.append(parent)
-            parent = self.competencies[parent].parent
-        return out
