@@ -118,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--lang", metavar="CODE", help="language of the page's translations (default: detected)")
     i.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
 
+    b = sub.add_parser("batch", parents=[common], help="score a workforce export (CSV, XLSX, Parquet)",
+                       description="Score every employee of an HR export against every role; write scores "
+                                   "(and a training-needs summary) atomically.")
+    from .batch import add_arguments
+
+    add_arguments(b)
     return parser
 
 
@@ -416,7 +422,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_cli
+
+    return run_cli(args, _matcher(args))
+
+
+COMMANDS = {"batch": cmd_batch, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
             "taxonomy": cmd_taxonomy, "import-bis": cmd_import}
 
 

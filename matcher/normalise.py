@@ -45,6 +45,8 @@ def degender(text: str) -> str:
 def fold(text: str) -> str:
     """Case- and accent-insensitive form: umlauts to ae/oe/ue, ß to ss, diacritics dropped."""
     text = degender(clean(text)).translate(_UMLAUTS).casefold().translate(_UMLAUTS)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -43,16 +43,21 @@ def credits(ix: Index, positions: Sequence[int], confidences: Sequence[float]) -
 
 
 def credit_matrix(ix: Index, evidence: "sp.csr_matrix") -> np.ndarray:
-    """Credits for many candidates at once: rows of `evidence` hold confidences per competency."""
-    H = ix.dense_hierarchy()
-    evidence = evidence.tocsr()
-    m, n = evidence.shape
-    out = np.zeros((m, n))
-    if evidence.nnz == 0:
-        return out
-    rows = np.repeat(np.arange(m), np.diff(evidence.indptr))
-    contrib = evidence.data[:, None] * H[evidence.indices]  # nnz x n
-    np.maximum.at(out, rows, contrib)
+    """Credits for many candidates at once: rows of `evidence` hold confidences per competency.
+
+    Loops over the few non-zeros of the hierarchy (a node's ancestors and descendants), each
+    step vectorised over all candidates, instead of materialising evidence x hierarchy rows.
+    """
+    E = np.asarray(evidence.toarray(), dtype=np.float64)
+    out = E.copy()  # H[i, i] = 1
+    data, indices, indptr = ix.hierarchy_csr
+    present = np.nonzero(E.any(axis=0))[0]
+    for i in present.tolist():
+        col = E[:, i]
+        for k in range(indptr[i], indptr[i + 1]):
+            j = int(indices[k])
+            if j != i:
+                np.maximum(out[:, j], col * data[k], out=out[:, j])
     return out
 
 
