@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from .parse import Item, parse, parse_item
 from .resolver import Resolver
 from .results import CareerStep, MatchReport, Resolution, RoleMatch
 from .score import credits, fits, role_match
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 Skills = str | Sequence[str]
 
@@ -125,6 +128,13 @@ class Matcher:
         """Every role (or the `roles` subset), best fit first."""
         return list(self.report(skills, years=years, roles=roles, top=top).results)
 
+    def score_frame(self, df: "pd.DataFrame", *, roles: Iterable[str] | None = None, id_col: str | None = None,
+                    skills_col: str | None = None, years_col: str | None = None, lang: str = "de") -> "pd.DataFrame":
+        """Score a workforce table: the same wide result `matcher batch` writes, one row per input row."""
+        from .batch import score_frame
+
+        return score_frame(self, df, roles=roles, id_col=id_col, skills_col=skills_col, years_col=years_col, lang=lang)
+
     def _check_roles(self, roles: Iterable[str] | None) -> set[str] | None:
         if roles is None:
             return None
@@ -162,3 +172,8 @@ def match(skills: Skills, *, years: float | None = None, roles: Iterable[str] | 
 def resolve(skills: Skills) -> list[Resolution]:
     """How each item maps onto the competency tree. See `Matcher.resolve`."""
     return default_matcher().resolve(skills)
+
+
+def score_frame(df: "pd.DataFrame", **kwargs: object) -> "pd.DataFrame":
+    """Score a workforce table with the default matcher. See `Matcher.score_frame`."""
+    return default_matcher().score_frame(df, **kwargs)  # type: ignore[arg-type]

@@ -84,7 +84,14 @@ def _detect_encoding(sample: bytes) -> str:
         sample[:-4].decode("utf-8") if len(sample) > 4 else sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        return "cp1252"  # German Excel exports; a superset of latin-1 for the printable range
+        pass
+    # Valid UTF-8 multi-byte characters next to invalid bytes: a mixed file. Read it as UTF-8
+    # so the odd rows show up as undecodable (and are reported) instead of turning every
+    # UTF-8 umlaut into mojibake.
+    decoded = sample.decode("utf-8", errors="replace")
+    if any(ord(ch) > 127 and ch != "\ufffd" for ch in decoded):
+        return "utf-8"
+    return "cp1252"  # German Excel exports
 
 
 def _detect_delimiter(text: str) -> str:
@@ -673,7 +680,10 @@ def _write_xlsx(path: Path, frames: list[Any]) -> None:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(fixed, src.read(info.filename))
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
+            dst.writestr(fixed, content)
     path.write_bytes(out.getvalue())
 
 
