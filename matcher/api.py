@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .index import Index, get_index
 from .loader import ENV_DATA_DIR
 from .parse import Item, parse, parse_item
@@ -30,6 +30,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Skills = str | Sequence[str]
 
+MAX_ITEMS = 5000  # one CV; a workforce goes through `matcher batch`
+MAX_TEXT_CHARS = 5 * 1024 * 1024
+
 
 def _stderr_notice(message: str) -> None:
     print(f"matcher: {message}", file=sys.stderr)
@@ -39,8 +42,9 @@ class Matcher:
     """Resolve skills and score roles against one data set (bundled data plus an optional overlay)."""
 
     def __init__(self, data_dir: str | Path | None = None, *,
-                 notify: Callable[[str], None] | None = _stderr_notice) -> None:
+                 notify: Callable[[str], None] | None = _stderr_notice, max_items: int = MAX_ITEMS) -> None:
         self.data_dir = Path(data_dir) if data_dir else None
+        self.max_items = max_items
         self._notify = notify
         self._index: Index | None = None
         self._resolver: Resolver | None = None
@@ -85,7 +89,14 @@ class Matcher:
 
     def resolve(self, skills: Skills) -> list[Resolution]:
         """One result per item, in order. A string is split into items; a list is taken item by item."""
+        if isinstance(skills, str) and len(skills) > MAX_TEXT_CHARS:
+            raise InputError(f"the skill list has {len(skills):,} characters; the limit for one CV is {MAX_TEXT_CHARS:,}",
+                             fix="pass only the skills section, or use 'matcher batch' for many people")
         items = parse(skills) if isinstance(skills, str) else [parse_item(str(s)) for s in _as_list(skills)]
+        if len(items) > self.max_items:
+            raise InputError(f"{len(items):,} skill items; the limit for one CV is {self.max_items:,}",
+                             fix="pass only the skills section, raise the limit (--max-items / max_items=), "
+                                 "or use 'matcher batch' for many people")
         return [self._resolve_item(i) for i in items]
 
     # -- matching ---------------------------------------------------------------------------

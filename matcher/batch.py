@@ -73,6 +73,7 @@ class Layout:
     skills_col: str = ""
     years_col: str | None = None
     columns: tuple[str, ...] = ()
+    sheet: str | int = 0  # XLSX: sheet name or position
 
 
 def _detect_encoding(sample: bytes) -> str:
@@ -129,7 +130,7 @@ def _pick(columns: Iterable[str], wanted: str | None, names: tuple[str, ...], wh
 
 
 def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: str | None = None,
-                  years_col: str | None = None) -> Layout:
+                  years_col: str | None = None, sheet: str | int = 0) -> Layout:
     """Format by extension; encoding, delimiter and columns by looking at the file."""
     path = Path(path)
     if not path.exists():
@@ -141,7 +142,11 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
         if ext in (".xlsx", ".xlsm"):
             import pandas as pd
 
-            columns = [str(c) for c in pd.read_excel(path, nrows=0, dtype=str).columns]
+            sheets = pd.ExcelFile(path).sheet_names
+            if isinstance(sheet, str) and sheet not in sheets:
+                raise InputError(f"{path}: no sheet {sheet!r} (the sheets are: {', '.join(map(repr, sheets))})",
+                                 fix="name one of them with --sheet")
+            columns = [str(c) for c in pd.read_excel(path, sheet_name=sheet, nrows=0, dtype=str).columns]
             fmt, enc, delim = "xlsx", "utf-8", ","
         elif ext == ".parquet":
             import pyarrow.parquet as pq
@@ -172,7 +177,7 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
         id_col=_pick(columns, id_col, ID_NAMES, "id", "--id-col", required=False),
         skills_col=_pick(columns, skills_col, SKILL_NAMES, "skills", "--skills-col", required=True) or "",
         years_col=_pick(columns, years_col, YEARS_NAMES, "years", "--years-col", required=False),
-        columns=tuple(columns),
+        columns=tuple(columns), sheet=sheet,
     )
 
 
@@ -196,8 +201,13 @@ def _text_column(col: "pd.Series") -> "pd.Series":
 
 
 def _cell_text(value: Any) -> str:
+    """Any cell as text: numbers and dates as written, lists (Parquet arrays) joined, bytes decoded."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(_cell_text(v) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -213,7 +223,7 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
 
     try:
         if layout.fmt == "xlsx":
-            frame = pd.read_excel(layout.path, dtype=object)  # not streamed: XLSX is read whole
+            frame = pd.read_excel(layout.path, sheet_name=layout.sheet, dtype=object)  # not streamed: read whole
             frame = frame.loc[:, [c for c in frame.columns if str(c) in layout.columns]]
             frame.columns = [str(c) for c in frame.columns]
             for start in range(0, len(frame), chunk_rows):
@@ -607,6 +617,7 @@ class _Writer:
             raise InputError(f"{target.parent}: the output directory is not writable",
                              fix="choose another -o path, or fix the directory's permissions")
         self.tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+        _remove_stale_temporaries(target)
         self._fh: Any = None
         self._pq: Any = None
         self._frames: list[Any] = []
@@ -654,6 +665,21 @@ class _Writer:
             self.tmp.unlink()
         except OSError:
             pass
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of runs that were killed (SIGKILL, power loss) and cannot clean up."""
+    for path in target.parent.glob(f".{target.name}.*.tmp"):
+        try:
+            pid = int(path.name[len(target.name) + 2: -4])
+            os.kill(pid, 0)  # still running: leave it alone
+        except ProcessLookupError:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        except (ValueError, PermissionError, OSError):
+            continue
 
 
 def _write_xlsx(path: Path, frames: list[Any]) -> None:
@@ -760,11 +786,11 @@ def score_file(matcher: "Matcher", input_path: Path | str, output: Path | str, *
                roles: Iterable[str] | None = None, id_col: str | None = None, skills_col: str | None = None,
                years_col: str | None = None, fmt: str = "wide", long_input: bool = False, engine: str = "pandas",
                scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS, lang: str = "de",
-               show_progress: bool = False) -> BatchReport:
+               show_progress: bool = False, sheet: str | int = 0) -> BatchReport:
     """Score an export file and write the results (and the summary) atomically."""
     start = time.perf_counter()
     target_roles = tuple(sorted(matcher._check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
-    layout = detect_layout(input_path, id_col=id_col, skills_col=skills_col, years_col=years_col)
+    layout = detect_layout(input_path, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
     out_path = Path(output)
     summary_path = Path(summary) if summary else None
     if out_path.resolve() == layout.path.resolve():
@@ -797,6 +823,10 @@ def score_file(matcher: "Matcher", input_path: Path | str, output: Path | str, *
                 else:
                     atomic_write_bytes(summary_path, (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n")
                                        .encode("utf-8"))
+    except OSError as exc:
+        writer.abort()
+        raise InputError(f"cannot write the output ({exc.strerror or exc}); nothing was written",
+                         fix="free disk space or choose another -o location, then run again") from None
     except BaseException:
         writer.abort()
         raise
@@ -877,6 +907,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
     p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
+    p.add_argument("--sheet", default=0, metavar="NAME", help="XLSX: the sheet to read (default: the first)")
 
 
 def run_cli(args: argparse.Namespace, matcher: "Matcher") -> int:
@@ -887,7 +918,8 @@ def run_cli(args: argparse.Namespace, matcher: "Matcher") -> int:
     report = score_file(matcher, args.input, args.output, summary=args.summary, roles=args.role, id_col=args.id_col,
                         skills_col=args.skills_col, years_col=args.years_col, fmt=args.format,
                         long_input=args.long_input, engine=args.engine, scheduler=args.scheduler,
-                        chunk_rows=args.chunk_rows, lang=args.lang, show_progress=sys.stderr.isatty())
+                        chunk_rows=args.chunk_rows, lang=args.lang, show_progress=sys.stderr.isatty(),
+                        sheet=args.sheet)
     errors = sum(report.errors.values())
     print(f"scored {report.scored} of {report.rows} rows in {report.seconds:.1f} s "
           f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s) -> {report.output}", file=sys.stderr)

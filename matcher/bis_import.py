@@ -337,6 +337,30 @@ def _dump(doc: Any) -> bytes:
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=120).encode("utf-8")
 
 
+def _write_all(paths: list[Path], writes: dict[Path, bytes]) -> None:
+    """Write the changed files, each atomically, so that the overlay stays valid throughout.
+
+    Order: competencies, then courses, then the role (each refers only to what is already
+    written). On an error the files already replaced are restored, so the overlay is as it was.
+    """
+    order = {"taxonomy": 0, "profiles": 1, "roles": 2}
+    previous: dict[Path, bytes | None] = {}
+    try:
+        for p in sorted(paths, key=lambda p: order.get(p.parent.name, 1)):
+            previous[p] = p.read_bytes() if p.exists() else None
+            atomic_write_bytes(p, writes[p])
+    except BaseException:
+        for p, old in previous.items():
+            try:
+                if old is None:
+                    p.unlink(missing_ok=True)
+                else:
+                    atomic_write_bytes(p, old)
+            except OSError:
+                pass
+        raise
+
+
 def import_page(path: Path | str, data_dir: Path | str, *, lang: str | None = None, dry_run: bool = False) -> ImportResult:
     """Parse `path`, merge it into the overlay at `data_dir`, and report what changed."""
     path = Path(path)
@@ -463,8 +487,11 @@ def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -
 
     changed = [p for p, content in writes.items() if not p.exists() or p.read_bytes() != content]
     if not dry_run:
-        for p in changed:
-            atomic_write_bytes(p, writes[p])
+        try:
+            _write_all(changed, writes)
+        except OSError as exc:
+            raise ImportError_(f"cannot write to the overlay {root} ({exc.strerror or exc}); it was left as it was",
+                               fix="check free space and permissions of the overlay directory") from None
     action = "unchanged" if not changed else ("updated" if existing else "added")
     return ImportResult(role_id, action, len(order), tuple(new_nodes), sum(len(v) for v in alias_add.values()),
                         tuple(reconciled), tuple(str(p) for p in changed))

@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output (default de)")
     m.add_argument("--json", action="store_true", help="machine-readable output (schema in the README)")
     m.add_argument("--explain", metavar="ROLE", help="list every requirement of ROLE with its evidence and credit")
+    m.add_argument("--max-items", type=_positive_int, default=5000, metavar="N",
+                   help="refuse lists with more items than this (default 5000)")
 
     r = sub.add_parser("resolve", parents=[common], help="show how each skill is understood",
                        description="Show the competency, confidence and method for each skill item.")
@@ -103,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--file", "-f", metavar="FILE", help="read items from a text file ('-' for stdin)")
     r.add_argument("--json", action="store_true")
     r.add_argument("--lang", choices=("de", "en"), default="de")
+    r.add_argument("--max-items", type=_positive_int, default=5000, metavar="N",
+                   help="refuse lists with more items than this (default 5000)")
 
     sub.add_parser("build", parents=[common], help="(re)build the vectorised index in models/",
                    description="Rebuild the index from the data now (it is also rebuilt automatically when stale).")
@@ -252,7 +256,7 @@ def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
         console.print("\nNot recognised (not counted):")
         for item in report.unrecognised:
             hint = f" (closest: {item.hint.label(lang)})" if item.hint is not None else ""
-            console.print(f"  - {item.raw.strip()}{hint}", markup=False)
+            console.print(f"  - {_shown(item.raw)}{hint}", markup=False)
 
 
 def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, console: "Console") -> None:
@@ -271,7 +275,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
             table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
         else:
             via = "" if e.via.id == e.competency.id else f" (via {e.via.label(lang)})"
-            table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(e.item.strip() + via))
+            table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(_shown(e.item) + via))
     console.print(table)
     for g in m.gates:
         console.print(f"gate {g.name}{' ' + g.subject if g.subject else ''}: {g.status} (required {g.required}, "
@@ -286,9 +290,17 @@ def _dump_json(obj: Any) -> None:
 
 
 def _matcher(args: argparse.Namespace) -> "Matcher":
-    from .api import Matcher
+    from .api import MAX_ITEMS, Matcher
 
-    return Matcher(args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None)
+    return Matcher(args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None,
+                   max_items=getattr(args, "max_items", MAX_ITEMS))
+
+
+def _shown(text: str) -> str:
+    """User text for the terminal: no control or bidi-override characters (no escape-sequence injection)."""
+    from .normalise import clean
+
+    return clean(text).strip()
 
 
 def cmd_match(args: argparse.Namespace) -> int:
@@ -338,7 +350,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     for r in results:
-        raw = escape(r.raw.strip())
+        raw = escape(_shown(r.raw))
         if r.competency is not None:
             note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "")
                              if x)
@@ -444,8 +456,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"matcher: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("matcher: interrupted", file=sys.stderr)
+        print("matcher: interrupted; no partial output was left", file=sys.stderr)
         return 130
+    except OSError as exc:  # the environment (disk, permissions), not the input: still no traceback
+        if isinstance(exc, BrokenPipeError):
+            raise
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"matcher: error: {exc.strerror or exc}{where}\n  fix: check free space and permissions, then run again",
+              file=sys.stderr)
+        return 1
     except BrokenPipeError:
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
