@@ -2,14 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import eval_rows
 from matcher.score import credit_matrix, credits, fits
-
-settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-settings.load_profile("ci")
 
 
 def _labels(index):

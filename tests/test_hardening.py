@@ -1,0 +1,383 @@
+"""Hostile and broken input, faults, and the trust boundary (issue 5).
+
+Property tests use the conftest profiles: CI runs a short fixed-seed version, and
+`HYPOTHESIS_PROFILE=fuzz pytest -m slow` runs the long fuzzing.
+"""
+
+import errno
+import hashlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.batch import _Writer, score_file
+from matcher.bis_import import import_page
+from matcher.cli import main
+from matcher.errors import DataError, ImportError_, InputError, MatcherError
+from matcher.loader import ID_PATTERN, load
+from matcher.normalise import key, slugify
+from matcher.parse import parse, split_items
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import gen_export  # noqa: E402
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=200)
+CONTROL = {chr(c) for c in range(0x20) if c not in (9, 10, 13)} | {"\x7f", "\u202e", "\u202d", "\u200b"}
+
+
+# --- properties over arbitrary Unicode ----------------------------------------------------------
+
+
+@given(TEXT)
+def test_splitting_and_parsing_never_fail(text):
+    for item in parse(text):
+        assert not (set(item.text) & CONTROL)
+    assert all(isinstance(i, str) for i in split_items(text))
+
+
+@given(TEXT)
+def test_normalisation_is_stable(text):
+    assert key(key(text)) == key(text)
+    assert ID_PATTERN.match(slugify(text))
+
+
+@given(st.lists(TEXT, max_size=6))
+def test_resolution_is_total_bounded_and_deterministic(matcher, items):
+    first = matcher.resolve(items)
+    assert len(first) == len(items)
+    for r in first:
+        assert 0.0 <= r.score <= 1.0
+        assert (r.competency is None) == (r.method in ("none", "empty", "education", "experience"))
+    assert [r.to_dict() for r in matcher.resolve(items)] == [r.to_dict() for r in first]
+
+
+@given(st.lists(st.one_of(TEXT, st.sampled_from(["SAP", "Kaltakquise", "CRM", "Englisch C1", "Bachelor"])),
+                max_size=8), st.randoms())
+def test_fits_bounded_and_independent_of_order(matcher, items, rnd):
+    a = {r.role.id: r.fit for r in matcher.match(items)}
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    b = {r.role.id: r.fit for r in matcher.match(shuffled)}
+    assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-9 for k in a)
+    assert all(0 <= v <= 100 for v in a.values())
+
+
+# --- edge inputs --------------------------------------------------------------------------------
+
+
+def cli(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t ", "!!! ,,, ;;; ---", "\x00\x00"])
+def test_empty_like_inputs(capsys, matcher, text):
+    code, _, err = cli(capsys, "match", text)
+    assert code == 2 and "no skills given" in err
+    assert all(r.fit == 0 for r in matcher.match(text))
+
+
+def test_ten_thousand_items(capsys, matcher):
+    many = ", ".join(["SAP", "CRM", "Kaltakquise", "Reporting"] * 2500)
+    code, _, err = cli(capsys, "match", many)
+    assert code == 1 and "limit for one CV is 5,000" in err and "--max-items" in err
+    start = time.perf_counter()
+    code, out, _ = cli(capsys, "match", many, "--max-items", "10000", "--json")
+    assert code == 0 and len(json.loads(out)["items"]) == 10000 and time.perf_counter() - start < 30
+
+
+def test_five_megabyte_paste_is_refused_quickly(capsys, monkeypatch):
+    start = time.perf_counter()
+    code, _, err = cli(capsys, "match", stdin=b"SAP, " * (1024 * 1024 + 10), monkeypatch=monkeypatch)
+    assert code == 1 and "byte limit" in err and time.perf_counter() - start < 5
+
+
+def test_one_megabyte_line(matcher):
+    start = time.perf_counter()
+    (item,) = matcher.resolve(["Vertrieb" * 131072])
+    assert item.competency is None or item.text and time.perf_counter() - start < 5
+    assert parse(["x" * 1_000_000])[0].truncated
+
+
+def test_control_rtl_combining_and_emoji(capsys):
+    hostile = "SAP\x00\x1b[31m, \u202eKaltakquise, Ka\u0301ltakquise, 😀 CRM 🚀, \u05e2\u05d1\u05e8\u05d9\u05ea, \x07"
+    code, out, _ = cli(capsys, "match", hostile)
+    assert code == 0 and "\x1b" not in out and "\x00" not in out and "\u202e" not in out
+    code, out, _ = cli(capsys, "resolve", hostile)
+    assert code == 0 and "\x1b" not in out
+
+
+def write_csv(path: Path, header, rows):
+    pd.DataFrame(rows, columns=header).to_csv(path, index=False)
+    return path
+
+
+def test_numbers_and_dates_in_the_skills_column(matcher, tmp_path):
+    path = write_csv(tmp_path / "n.csv", ["id", "skills"], [("E1", "42"), ("E2", "2024-01-31"), ("E3", "3.5")])
+    out = tmp_path / "o.csv"
+    score_file(matcher, path, out)
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert (df["status"] == "ok").all() and df["best_fit"].astype(float).eq(0).all()
+
+
+def test_xlsx_with_formulas_merged_cells_and_sheets(matcher, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Notes"
+    ws.append(["nothing here"])
+    data = wb.create_sheet("Staff")
+    data.append(["id", "skills", "years"])
+    data.append(["E1", "SAP; CRM", 3])
+    data.append(["E2", "=CONCAT(\"Kalt\",\"akquise\")", "=1+2"])  # never calculated: no cached value
+    data.append(["E3", "Reporting", 1])
+    data.append(["E4", None, 2])
+    data.merge_cells("B4:B5")
+    path = tmp_path / "e.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError, match="skills column"):
+        score_file(matcher, path, tmp_path / "o.csv")  # first sheet has no such column: clear error
+    score_file(matcher, path, tmp_path / "o.csv", sheet="Staff")
+    df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert len(df) == 4 and df.loc[0, "status"] == "ok"
+    assert df.loc[3, "reason"] == "empty skills"  # the merged cell's hidden half
+    code = main(["batch", str(path), "-o", str(tmp_path / "o2.csv"), "--sheet", "Nope"])
+    assert code == 1
+
+
+def test_parquet_with_unexpected_types(matcher, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"id": pa.array([1, 2, 3], pa.int64()),
+                      "skills": pa.array([["SAP", "CRM"], [], ["Kaltakquise"]], pa.list_(pa.string())),
+                      "years": pa.array([b"5", b"x", None], pa.binary())})
+    pq.write_table(table, tmp_path / "w.parquet")
+    score_file(matcher, tmp_path / "w.parquet", tmp_path / "o.csv")
+    df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert df["status"].tolist() == ["ok", "error", "ok"] and df.loc[1, "reason"] == "empty skills"
+    assert df["years"].tolist()[0] == "5.0"
+
+
+def test_csv_with_broken_quoting_is_a_clear_error_or_kept(capsys, tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('id,skills\nE1,"SAP\nE2,CRM\n', encoding="utf-8")
+    code, _, err = cli(capsys, "batch", str(path), "-o", str(tmp_path / "o.csv"))
+    assert code in (0, 1)
+    if code == 1:
+        assert "cannot read" in err
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def big_export(tmp_path_factory):
+    path = tmp_path_factory.mktemp("big") / "e.csv"
+    gen_export.write(str(path), 60_000, seed=5)
+    return path
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_killed_batch_leaves_no_output_and_input_untouched(tmp_path, big_export, sig):
+    before = _digest(big_export)
+    out = tmp_path / "o.csv"
+    exe = Path(sys.executable).with_name("matcher")
+    proc = subprocess.Popen([str(exe), "batch", str(big_export), "-o", str(out), "--chunk-rows", "500"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(tmp_path.glob(".o.csv.*.tmp")):
+        time.sleep(0.05)  # wait until it is writing
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0 and not out.exists()
+    assert _digest(big_export) == before
+    if sig == signal.SIGTERM:
+        assert not list(tmp_path.glob(".o.csv.*")) and b"Traceback" not in err
+    # the next run cleans up whatever a SIGKILL left and writes a complete file
+    assert main(["batch", str(big_export), "-o", str(out)]) == 0
+    assert out.exists() and not list(tmp_path.glob(".o.csv.*.tmp"))
+
+
+def test_disk_full_is_a_clear_error(capsys, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "e.csv", ["id", "skills"], [("E1", "SAP")])
+
+    def full(self, df):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_Writer, "write", full)
+    code, _, err = cli(capsys, "batch", str(path), "-o", str(tmp_path / "o.csv"))
+    assert code == 1 and "No space left on device" in err and not (tmp_path / "o.csv").exists()
+    assert not list(tmp_path.glob(".o.csv*"))
+
+
+def _snapshot(root: Path) -> dict:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*.yaml"))}
+
+
+def test_interrupted_import_leaves_overlay_as_it_was(tmp_path, seed_003, monkeypatch):
+    import matcher.bis_import as bi
+
+    overlay = tmp_path / "o"
+    page = tmp_path / "p.txt"
+    text = seed_003.read_text(encoding="utf-8").replace("- Wholesale (Großhandel)",
+                                                         "- Wholesale (Großhandel)\n  - New thing (Neues Ding)")
+    page.write_text(text, encoding="utf-8")
+    import_page(seed_003, overlay)
+    before = _snapshot(overlay)
+    calls = {"n": 0}
+    real = bi.atomic_write_bytes
+
+    def fail_second(path, content):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, content)
+
+    monkeypatch.setattr(bi, "atomic_write_bytes", fail_second)
+    with pytest.raises(ImportError_, match="left as it was"):
+        import_page(page, overlay)
+    assert _snapshot(overlay) == before
+    load(overlay)
+
+
+def test_concurrent_imports_keep_both(tmp_path, seed_003):
+    other = tmp_path / "other.txt"
+    other.write_text(seed_003.read_text(encoding="utf-8")
+                     .replace("# Key account manager (Key-Account-ManagerIn)", "# Deal desk (Deal-Desk-ManagerIn)")
+                     .replace("760152", "999001"), encoding="utf-8")
+    overlay = tmp_path / "o"
+    exe = str(Path(sys.executable).with_name("matcher"))
+    procs = [subprocess.Popen([exe, "import-bis", str(p), "--data-dir", str(overlay)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) for p in (seed_003, other)]
+    for p in procs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    roles = load(overlay).roles
+    assert "key-account-manager" in roles and "deal-desk-manager" in roles
+
+
+# --- fuzzing the importer and the loader --------------------------------------------------------
+
+MUTATIONS = st.lists(st.tuples(st.sampled_from(["drop", "dup", "indent", "bullet", "noise", "bracket"]),
+                               st.integers(min_value=0, max_value=10_000), TEXT), max_size=12)
+
+
+def _mutate(lines: list[str], ops) -> list[str]:
+    lines = list(lines)
+    for op, pos, noise in ops:
+        if not lines:
+            break
+        i = pos % len(lines)
+        if op == "drop":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "indent":
+            lines[i] = "\t  " + lines[i]
+        elif op == "bullet":
+            lines[i] = "• " + lines[i].lstrip("-*• ")
+        elif op == "noise":
+            lines[i] = lines[i] + noise
+        else:
+            lines[i] = lines[i].replace(")", "", 1)
+    return lines
+
+
+def _fuzz_import(seed_003: Path, tmp_path: Path, ops) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(_mutate(seed_003.read_text(encoding="utf-8").splitlines(), ops)), encoding="utf-8")
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    try:
+        import_page(page, overlay)
+    except MatcherError:
+        pass
+    load(overlay)  # whatever happened, the overlay is valid
+
+
+@settings(max_examples=15)
+@given(MUTATIONS)
+def test_fuzz_importer_short(seed_003, tmp_path_factory, ops):
+    _fuzz_import(seed_003, tmp_path_factory.mktemp("fz"), ops)
+
+
+@pytest.mark.slow
+@given(MUTATIONS)
+def test_fuzz_importer_long(seed_003, tmp_path_factory, ops):
+    _fuzz_import(seed_003, tmp_path_factory.mktemp("fz"), ops)
+
+
+YAML_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | TEXT,
+                           lambda children: st.lists(children, max_size=4) |
+                           st.dictionaries(st.sampled_from(["id", "label_de", "parent", "kind", "source", "aliases",
+                                                            "weight", "requirements", "title", "courses",
+                                                            "competencies", "develops", "sections", "de", "en"]),
+                                           children, max_size=6), max_leaves=25)
+
+
+def _fuzz_loader(tmp_path: Path, doc, raw: str, where: str) -> None:
+    path = tmp_path / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True) if raw == "" else raw, encoding="utf-8")
+    try:
+        load(tmp_path)
+    except DataError as exc:
+        assert exc.problems and all(isinstance(p, str) and p for p in exc.problems)
+
+
+@given(YAML_VALUES, st.one_of(st.just(""), TEXT),
+       st.sampled_from(["taxonomy/x.yaml", "profiles/roles/x.yaml", "profiles/x.yaml"]))
+def test_fuzz_loader_short(tmp_path_factory, doc, raw, where):
+    _fuzz_loader(tmp_path_factory.mktemp("fl"), doc, raw, where)
+
+
+@pytest.mark.slow
+@given(YAML_VALUES, st.one_of(st.just(""), TEXT),
+       st.sampled_from(["taxonomy/x.yaml", "profiles/roles/x.yaml", "profiles/x.yaml"]))
+def test_fuzz_loader_long(tmp_path_factory, doc, raw, where):
+    _fuzz_loader(tmp_path_factory.mktemp("fl"), doc, raw, where)
+
+
+# --- trust boundary -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ident", ["../../evil", "/etc/passwd", "a/b", "..", "C:\\\\x"])
+def test_role_ids_cannot_be_paths(tmp_path, ident):
+    (tmp_path / "profiles" / "roles").mkdir(parents=True)
+    (tmp_path / "profiles" / "roles" / "x.yaml").write_text(
+        yaml.safe_dump({"id": ident, "title": {"de": "X"}, "requirements": [{"id": "reporting", "weight": 1}]}))
+    with pytest.raises(DataError, match="not a slug"):
+        load(tmp_path)
+
+
+def test_index_location_comes_only_from_the_installation(tmp_path, monkeypatch):
+    from matcher import index as index_mod
+
+    monkeypatch.delenv("MATCHER_INDEX_DIR", raising=False)
+    monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path))
+    (tmp_path / "taxonomy").mkdir()
+    (tmp_path / "taxonomy" / "x.yaml").write_text("index_dir: /tmp/evil\ncompetencies: []\n")
+    assert str(tmp_path) not in str(index_mod.index_dir())
