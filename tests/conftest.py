@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 # Property and fuzz tests: CI runs a short, fixed-seed profile; HYPOTHESIS_PROFILE=fuzz runs long.
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=3000, deadline=None,
+settings.register_profile("fuzz", max_examples=500, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
