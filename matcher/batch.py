@@ -303,8 +303,9 @@ class Scorer:
             m = self.matcher.resolver.resolve(item.text)
             self.item_cache[raw] = (m.comp if m.comp is not None else -1, m.score)
 
-    def score(self, chunk: "pd.DataFrame") -> "pd.DataFrame":
-        """Scores for a normalised chunk (id, skills, years); the same rows, in order."""
+    def score(self, chunk: "pd.DataFrame") -> tuple["pd.DataFrame", np.ndarray, np.ndarray]:
+        """Scores for a normalised chunk (id, skills, years), the same rows in order; with the
+        credit matrix and each row's target role, which the summary needs."""
         import pandas as pd
         import scipy.sparse as sp
 
@@ -375,10 +376,7 @@ class Scorer:
         out["top_missing"] = [g if s == "ok" else "" for g, s in zip(gap_labels, status)]
         out["suggested_courses"] = [c if s == "ok" else "" for c, s in zip(gap_courses, status)]
         out["unrecognised"] = unrecognised
-        out["_credit_row"] = np.arange(n_rows)  # used by the summary, dropped before writing
-        self._last_credit = credit
-        self._last_best = best
-        return out
+        return out, credit, best
 
     def _years_gate(self, role_id: str, years: float) -> str:
         need = self.matcher.index.data.roles[role_id].gates.min_years
@@ -774,8 +772,7 @@ def _chunk_source(layout: Layout, *, engine: str, scheduler: str | None, chunk_r
     """(scores, credit, best) per chunk, in file order, from the chosen engine."""
     if engine == "pandas" or long_input:
         for chunk in read_chunks(layout, chunk_rows, long_input=long_input, progress=progress):
-            scores = scorer.score(chunk)
-            yield scores, scorer._last_credit, scorer._last_best
+            yield scorer.score(chunk)
         return
     from .dask_engine import dask_chunks
 
@@ -811,8 +808,7 @@ def score_file(matcher: "Matcher", input_path: Path | str, output: Path | str, *
                 row_no += n
                 acc.duplicates += mark_duplicates(scores, seen)
                 acc.add(scores, credit, best)
-                frame = scores.drop(columns=["_credit_row"])
-                writer.write(to_long(frame, matcher.roles) if fmt == "long" else frame)
+                writer.write(to_long(scores, matcher.roles) if fmt == "long" else scores)
                 bar.update_rows(n)
             if row_no == 0:
                 raise InputError(f"{layout.path}: no data rows", fix="check the export: only a header was found")
@@ -883,10 +879,10 @@ def score_frame(matcher: "Matcher", df: "pd.DataFrame", *, roles: Iterable[str] 
                     years_col=_pick(columns, years_col, YEARS_NAMES, "years", "years_col", required=False))
     frame = df.copy()
     frame.columns = columns
-    scores = Scorer(matcher, target_roles, lang).score(_normalise_chunk(frame, layout))
+    scores, _, _ = Scorer(matcher, target_roles, lang).score(_normalise_chunk(frame, layout))
     scores.insert(0, "row", np.arange(1, len(scores) + 1))
     mark_duplicates(scores, {})
-    return scores.drop(columns=["_credit_row"])
+    return scores
 
 
 # --- CLI --------------------------------------------------------------------------------------

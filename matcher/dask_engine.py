@@ -33,8 +33,7 @@ def _score_partition(df: Any, layout: "Layout", data_dir: str | None, roles: tup
     scorer = _worker_scorer(data_dir, roles, lang)
     frame = df.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
-    scores = scorer.score(_normalise_chunk(frame, layout))
-    return scores, scorer._last_credit, scorer._last_best
+    return scorer.score(_normalise_chunk(frame, layout))
 
 
 def dask_chunks(layout: "Layout", scorer: "Scorer", *, scheduler: str | None, chunk_rows: int) -> Iterator[tuple]:

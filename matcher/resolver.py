@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -318,14 +318,6 @@ class Resolver:
             return NO_MATCH
         pos = int(np.argmax(sims))
         return Match(None, 0.0, "none", self.ix.key_comp[pos], round(float(sims[pos]), 3))
-
-    def resolve_many(self, texts: Iterable[str]) -> dict[str, Match]:
-        """Resolve each distinct text once: real exports repeat the same strings thousands of times."""
-        out: dict[str, Match] = {}
-        for t in texts:
-            if t not in out:
-                out[t] = self.resolve(t)
-        return out
 
 
 _SUSPENDED = re.compile(r"^(.*\w)-$")

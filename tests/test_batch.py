@@ -123,7 +123,7 @@ def test_interrupted_run_leaves_no_output(matcher, tmp_path, monkeypatch):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
-        return real(self, chunk)
+        return real(self, chunk)  # (scores, credit, best)
 
     monkeypatch.setattr(Scorer, "score", flaky)
     with pytest.raises(KeyboardInterrupt):
