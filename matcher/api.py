@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 import numpy as np
 
 from .errors import InputError, UsageError
+from .limits import MAX_ITEMS, MAX_TEXT_CHARS
 from .index import Index, get_index
 from .loader import ENV_DATA_DIR
 from .parse import Item, parse, parse_item
@@ -29,9 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 Skills = str | Sequence[str]
-
-MAX_ITEMS = 5000  # one CV; a workforce goes through `matcher batch`
-MAX_TEXT_CHARS = 5 * 1024 * 1024
 
 
 def _stderr_notice(message: str) -> None:
@@ -105,7 +103,7 @@ class Matcher:
                top: int | None = None) -> MatchReport:
         """Every role scored, best first, with how each item was read and the next career step."""
         ix = self.index
-        role_filter = self._check_roles(roles)
+        role_filter = self.check_roles(roles)
         if years is not None and (not isinstance(years, (int, float)) or isinstance(years, bool) or years < 0
                                   or not np.isfinite(years)):
             raise UsageError(f"years must be a number >= 0, got {years!r}", fix="e.g. years=5")
@@ -146,7 +144,7 @@ class Matcher:
 
         return score_frame(self, df, roles=roles, id_col=id_col, skills_col=skills_col, years_col=years_col, lang=lang)
 
-    def _check_roles(self, roles: Iterable[str] | None) -> set[str] | None:
+    def check_roles(self, roles: Iterable[str] | None) -> set[str] | None:
         if roles is None:
             return None
         wanted = [roles] if isinstance(roles, str) else list(roles)

@@ -35,6 +35,7 @@ import numpy as np
 
 from .errors import InputError, UsageError
 from .fsutil import atomic_write_bytes
+from .limits import CHUNK_ROWS, MAX_CELL_CHARS
 from .normalise import key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,8 +43,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .api import Matcher
 
-CHUNK_ROWS = 5000
-MAX_CELL_CHARS = 10_000
 TOP_MISSING = 3
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -786,7 +785,7 @@ def score_file(matcher: "Matcher", input_path: Path | str, output: Path | str, *
                show_progress: bool = False, sheet: str | int = 0) -> BatchReport:
     """Score an export file and write the results (and the summary) atomically."""
     start = time.perf_counter()
-    target_roles = tuple(sorted(matcher._check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
+    target_roles = tuple(sorted(matcher.check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
     layout = detect_layout(input_path, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
     out_path = Path(output)
     summary_path = Path(summary) if summary else None
@@ -871,7 +870,7 @@ def score_frame(matcher: "Matcher", df: "pd.DataFrame", *, roles: Iterable[str] 
                 id_col: str | None = None, skills_col: str | None = None, years_col: str | None = None,
                 lang: str = "de") -> "pd.DataFrame":
     """The CLI's wide output for an in-memory frame (no files involved)."""
-    target_roles = tuple(sorted(matcher._check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
+    target_roles = tuple(sorted(matcher.check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
     columns = [str(c) for c in df.columns]
     layout = Layout(path=Path("<frame>"), fmt="frame", columns=tuple(columns),
                     id_col=_pick(columns, id_col, ID_NAMES, "id", "id_col", required=False),
@@ -886,24 +885,6 @@ def score_frame(matcher: "Matcher", df: "pd.DataFrame", *, roles: Iterable[str] 
 
 
 # --- CLI --------------------------------------------------------------------------------------
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", metavar="EMPLOYEES", help="CSV (any of , ; tab |; UTF-8 or cp1252), .xlsx or .parquet")
-    p.add_argument("-o", "--output", required=True, metavar="SCORES", help="output file: .csv, .xlsx or .parquet")
-    p.add_argument("--summary", metavar="SUMMARY", help="training-needs summary: .json or .csv")
-    p.add_argument("--role", action="append", metavar="ID", help="score only these roles (repeatable)")
-    p.add_argument("--id-col", metavar="COL", help="id column (default: found by name, e.g. id, Personalnummer)")
-    p.add_argument("--skills-col", metavar="COL", help="skills column (default: found by name, e.g. skills, Kompetenzen)")
-    p.add_argument("--years-col", metavar="COL", help="years-of-experience column (optional)")
-    p.add_argument("--format", choices=("wide", "long"), default="wide", help="one row per employee (wide) or per "
-                   "employee and role (long)")
-    p.add_argument("--long-input", action="store_true", help="input has one row per employee and skill")
-    p.add_argument("--engine", choices=("pandas", "dask"), default="pandas", help="dask: run chunks on a Dask cluster")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
-    p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
-    p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
-    p.add_argument("--sheet", default=0, metavar="NAME", help="XLSX: the sheet to read (default: the first)")
 
 
 def run_cli(args: argparse.Namespace, matcher: "Matcher") -> int:

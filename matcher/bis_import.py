@@ -28,12 +28,12 @@ from rapidfuzz.distance import OSA
 
 from .errors import DataError, ImportError_
 from .fsutil import atomic_write_bytes, file_lock
+from .limits import MAX_PAGE_BYTES
 from .loader import SourceFile, data_files, load
 from .model import Data, Role
 from .normalise import clean, degender, key, slugify
 from .resolver import typo_budget
 
-MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 # Sections by their German heading (the part BIS never translates).
 SECTIONS = [

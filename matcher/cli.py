@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import __version__
 from .errors import InputError, MatcherError, UsageError
+from .limits import CHUNK_ROWS, MAX_INPUT_BYTES, MAX_ITEMS
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -25,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Competency
     from .results import MatchReport, RoleMatch
 
-MAX_INPUT_BYTES = 5 * 1024 * 1024
 PASTE_HINT = "Paste the skill list, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows)."
 
 EXAMPLES = """\
@@ -96,8 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output (default de)")
     m.add_argument("--json", action="store_true", help="machine-readable output (schema in the README)")
     m.add_argument("--explain", metavar="ROLE", help="list every requirement of ROLE with its evidence and credit")
-    m.add_argument("--max-items", type=_positive_int, default=5000, metavar="N",
-                   help="refuse lists with more items than this (default 5000)")
+    m.add_argument("--max-items", type=_positive_int, default=MAX_ITEMS, metavar="N",
+                   help=f"refuse lists with more items than this (default {MAX_ITEMS})")
 
     r = sub.add_parser("resolve", parents=[common], help="show how each skill is understood",
                        description="Show the competency, confidence and method for each skill item.")
@@ -105,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--file", "-f", metavar="FILE", help="read items from a text file ('-' for stdin)")
     r.add_argument("--json", action="store_true")
     r.add_argument("--lang", choices=("de", "en"), default="de")
-    r.add_argument("--max-items", type=_positive_int, default=5000, metavar="N",
-                   help="refuse lists with more items than this (default 5000)")
+    r.add_argument("--max-items", type=_positive_int, default=MAX_ITEMS, metavar="N",
+                   help=f"refuse lists with more items than this (default {MAX_ITEMS})")
 
     sub.add_parser("build", parents=[common], help="(re)build the vectorised index in models/",
                    description="Rebuild the index from the data now (it is also rebuilt automatically when stale).")
@@ -125,10 +125,26 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", parents=[common], help="score a workforce export (CSV, XLSX, Parquet)",
                        description="Score every employee of an HR export against every role; write scores "
                                    "(and a training-needs summary) atomically.")
-    from .batch import add_arguments
-
-    add_arguments(b)
+    _add_batch_arguments(b)
     return parser
+
+
+def _add_batch_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", metavar="EMPLOYEES", help="CSV (any of , ; tab |; UTF-8 or cp1252), .xlsx or .parquet")
+    p.add_argument("-o", "--output", required=True, metavar="SCORES", help="output file: .csv, .xlsx or .parquet")
+    p.add_argument("--summary", metavar="SUMMARY", help="training-needs summary: .json or .csv")
+    p.add_argument("--role", action="append", metavar="ID", help="score only these roles (repeatable)")
+    p.add_argument("--id-col", metavar="COL", help="id column (default: found by name, e.g. id, Personalnummer)")
+    p.add_argument("--skills-col", metavar="COL", help="skills column (default: found by name, e.g. skills, Kompetenzen)")
+    p.add_argument("--years-col", metavar="COL", help="years-of-experience column (optional)")
+    p.add_argument("--format", choices=("wide", "long"), default="wide", help="one row per employee (wide) or per "
+                   "employee and role (long)")
+    p.add_argument("--long-input", action="store_true", help="input has one row per employee and skill")
+    p.add_argument("--engine", choices=("pandas", "dask"), default="pandas", help="dask: run chunks on a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
+    p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
+    p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
+    p.add_argument("--sheet", default=0, metavar="NAME", help="XLSX: the sheet to read (default: the first)")
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -290,7 +306,7 @@ def _dump_json(obj: Any) -> None:
 
 
 def _matcher(args: argparse.Namespace) -> "Matcher":
-    from .api import MAX_ITEMS, Matcher
+    from .api import Matcher
 
     return Matcher(args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None,
                    max_items=getattr(args, "max_items", MAX_ITEMS))
@@ -312,15 +328,13 @@ def cmd_match(args: argparse.Namespace) -> int:
                          "or with --file CV.txt, or on standard input")
     m = _matcher(args)
     if args.explain:
-        m._check_roles([args.explain])
-    report = m.report(text, years=args.years, roles=args.role, top=args.top)
-    if args.explain:
         full = m.report(text, years=args.years, roles=[args.explain])
         if args.json:
             _dump_json({"schema_version": full.to_dict()["schema_version"], "explain": full.results[0].to_dict()})
         else:
             print_explain(full.results[0], m.index.data.competencies, args.lang, _console())
         return 0
+    report = m.report(text, years=args.years, roles=args.role, top=args.top)
     if args.json:
         _dump_json(report.to_dict())
     else:

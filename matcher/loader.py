@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import DataError
+from .limits import MAX_DATA_FILE_BYTES
 from .model import (
     CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, Alias, Competency, Course, Data, Gates,
     LanguageRequirement, Requirement, Role, SalaryBand, section_weight,
@@ -28,7 +29,6 @@ from .model import (
 from .normalise import key
 
 ENV_DATA_DIR = "MATCHER_DATA_DIR"
-MAX_DATA_FILE_BYTES = 10 * 1024 * 1024
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import clean, key
 
-MAX_ITEM_CHARS = 300  # a skill is a phrase; longer text is prose and is cut (reported as such)
 
 _BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\t")

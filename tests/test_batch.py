@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from matcher.batch import MAX_CELL_CHARS, Scorer, score_file, split_cell
+from matcher.batch import Scorer, score_file, split_cell
+from matcher.limits import MAX_CELL_CHARS
 from matcher.cli import main
 from matcher.errors import InputError
 
