@@ -52,6 +52,7 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
                 r"kaufmaennische\s+ausbildung|apprenticeship|vocational\s+training|bms|handelsschule|"
                 r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau))", re.I), "vocational"),
 ]
+_PERCENT = re.compile(r"\b\d{1,3}\s*%")
 _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _TRAILING = re.compile(r"[\s.,;:!?\-–—*_~\"'`´]+$")
 _LEADING = re.compile(r"^[\s.,;:!?\-–—*_~\"'`´]+")
@@ -86,7 +87,7 @@ def _level_of(text: str) -> str | None:
 
 def _is_annotation(text: str) -> bool:
     """True when the text says how well or how long, and nothing else."""
-    rest = _CEFR.sub(" ", text)
+    rest = _PERCENT.sub(" ", _CEFR.sub(" ", text))
     rest = _YEARS.sub(" ", rest)
     for pattern, _ in _LEVEL_WORDS:
         rest = pattern.sub(" ", rest)
@@ -144,6 +145,8 @@ def parse_item(raw: str) -> Item:
         if key(rest):
             years = float(y.group(1).replace(",", "."))
             text = rest
+    if _PERCENT.search(text) and key(_PERCENT.sub(" ", text)):  # "Reisebereitschaft 50%"
+        text = _PERCENT.sub(" ", text)
     lv = _CEFR.search(text)
     if lv and key(_CEFR.sub(" ", text)):
         level = level or lv.group(1).upper()

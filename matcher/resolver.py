@@ -14,6 +14,7 @@ worst outcome for a user is a confident wrong match (`Tierpflege` on `Datenpfleg
              grows with length, first letter fixed (rapidfuzz)               0.80-0.90
 6. tokens    every content word of the phrase found in one label, the label's
              other words only light verbs or generic heads (`management`)      0.85
+   head      the skill before a context phrase (`Datenpflege im CRM`)          0.85
 7. tfidf     character n-gram cosine (scikit-learn vocabulary, applied here
              with numpy) above a high threshold, confirmed by rapidfuzz        cosine x 0.9
 8. parts     a phrase listing several skills (`MS Word, Excel, PowerPoint`,
@@ -77,15 +78,20 @@ QUALITY_SUFFIXES = tuple(sorted({*KNOWLEDGE, *APTITUDE}, key=len, reverse=True))
 LIGHT = frozenset(stem(w) for w in """
 abhalten halten durchfuehren durchfuehrung erstellen erstellung machen fuehren bearbeiten bearbeitung
 holding conducting conduct giving give delivering preparing preparation handling handle managing manage
-resolving resolve processing process doing performing running
-management managen betreuen betreuung pflegen
+resolving resolve processing process doing performing running carrying
+management managen betreuen betreuung pflegen betreiben ausfuehren uebernehmen leisten erledigen
 """.split())
 
 # Domain words a user adds that labels often leave implicit (`customer complaints`).
 DOMAIN = frozenset(stem(w) for w in """
-kunden kunde kundinnen customer customers client clients sales vertrieb b2b b2c key large new neue
-business geschaeft geschaefts account accounts
+kunden kunde kundinnen customer customers client clients sales vertrieb b2b b2c key large new neue neuer neuen
+neues business geschaeft geschaefts account accounts mitarbeiter mitarbeitern mitarbeitende kollegen team teams
+employees staff colleagues
 """.split())
+
+# Prepositions that start a context phrase, not the skill's object ("von"/"of" usually carry
+# the object: `Pflege von Kundenbeziehungen`, so they are not here).
+CONTEXT_PREPOSITIONS = frozenset("im in mit bei fuer per ueber mittels with in for using at via on within".split())
 
 _SPLIT_PARTS = re.compile(r"\s*(?:[,;/|+&()\[\]]|\bund\b|\band\b|\bsowie\b|\boder\b|\bor\b)\s*", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*([^:]{2,60}):\s*(.+)$")
@@ -232,7 +238,24 @@ class Resolver:
         aligned = self._align(words)
         if aligned.comp is not None:
             return aligned
+        head = self._head(k)
+        if head.comp is not None:
+            return head
         return self._tfidf(k)
+
+    def _head(self, k: str) -> Match:
+        """`Datenpflege im CRM`, `Reporting mit Power BI`: the skill before a context phrase,
+        found by the strict steps only (exact, stem, compound)."""
+        words = k.split()
+        for i, w in enumerate(words[1:], 1):
+            if w in CONTEXT_PREPOSITIONS:
+                head = " ".join(words[:i])
+                for table, probe in ((self.ix.exact, head), (self.ix.stems, stem_key(head)),
+                                     (self.ix.compact, stem(head.replace(" ", "")))):
+                    if probe in table:
+                        return Match(table[probe], 0.85, "head")
+                break
+        return NO_MATCH
 
     def _typo(self, k: str) -> Match:
         budget = typo_budget(len(k))
@@ -293,6 +316,8 @@ class Resolver:
             head_match = self._single(expand(key(heading.group(1))))
             body = heading.group(2)
         pieces = [p for p in _SPLIT_PARTS.split(body) if key(p)]
+        if len(pieces) < 2 and head_match is None and "-" in body:
+            pieces = [p for p in body.split("-") if key(p)]  # `PowerPoint-Präsentationen`
         if len(pieces) < 2 and head_match is None:
             return None
         pieces = _complete_suspended(pieces)

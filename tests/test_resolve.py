@@ -47,13 +47,22 @@ OWN_POSITIVES = [
     ("Teamführung", {"Mitarbeiterführung"}),
     ("Projektleitung", {"Projektmanagement"}),
     ("analytical thinking", {"Analytisches Denken"}),
+    ("Marktforschung betreiben", {"Marktforschung"}),
+    ("Datenpflege im CRM", {"Datenpflege"}),
+    ("Reporting mit Power BI", {"Reporting"}),
+    ("Onboarding neuer Kunden", {"Produktschulung"}),
+    ("Reisebereitschaft 50%", {"Reisebereitschaft"}),
+    ("Betreuung von Key Accounts", {"Key Account Management"}),
+    ("Vertriebsstrategie entwickeln", {"Entwicklung von Vertriebsstrategien"}),
+    ("Warenverfügbarkeit sicherstellen", {"Sicherstellung der Warenverfügbarkeit"}),
 ]
 
 OWN_NEGATIVES = [
     "Krankenpflege", "Gartenpflege", "Altenpflege", "Python programming", "Staplerschein", "Schweißen",
     "Elektroinstallation", "Zahnmedizin", "Backen", "Kochen", "Java", "Docker", "Kubernetes", "Lohnverrechnung",
     "Dachdecken", "Malerarbeiten", "Physiotherapie", "Führerschein B", "Hundepflege", "Rasenpflege", "C++",
-    "Bilanzbuchhaltung", "Steuerrecht", "Anlagenbau",
+    "Bilanzbuchhaltung", "Steuerrecht", "Anlagenbau", "Krankenpflege im Krankenhaus", "Tierpflege mit Hunden",
+    "Gartenpflege-Arbeiten", "Python programming with Django", "Teamfähigkeit",
 ]
 
 
