@@ -403,8 +403,8 @@ def get_index(data_dir: Path | str | None = None, *, rebuild: bool = False,
         index, why = read_index(fp, directory)
         if index is not None:
             return index
-        if notify and why != "no index built yet":
-            notify(f"{why}; rebuilding it")
+        if notify:
+            notify(f"{why}; building it (a few seconds, once)")
     with file_lock(directory / ".build.lock"):
         if not rebuild:
             index, _ = read_index(fp, directory)  # another process may have built it meanwhile
