@@ -35,7 +35,7 @@ TYPOS = {"Beschwerdemanagement": "Beschwerdemanagment", "Neukundenakquise": "Neu
 
 def vocabulary(rng: random.Random) -> list[str]:
     words = list(BASE)
-    for good, bad in TYPOS.items():
+    for bad in TYPOS.values():
         words.append(bad)
     for w in BASE[:30]:
         words.append(f"{w} ({rng.randint(1, 9)} Jahre)")

@@ -248,8 +248,10 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
     except (InputError, UsageError):
         raise
     except Exception as exc:  # noqa: BLE001 - malformed file: clear message, no traceback
-        raise InputError(f"{layout.path}: cannot read the file ({type(exc).__name__}: {str(exc).splitlines()[0]})",
-                         fix="check the export (delimiter, quoting) or name the columns with --id-col/--skills-col")
+        first_line = (str(exc).splitlines() or [""])[0]
+        raise InputError(f"{layout.path}: cannot read the file ({type(exc).__name__}: {first_line})",
+                         fix="check the export (delimiter, quoting) or name the columns with --id-col/--skills-col"
+                         ) from None
 
 
 def _long_to_wide(chunks: Iterable["pd.DataFrame"], chunk_rows: int) -> Iterator["pd.DataFrame"]:

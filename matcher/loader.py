@@ -13,7 +13,6 @@ fix, because a user editing YAML wants the whole list at once.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from importlib import resources

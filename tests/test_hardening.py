@@ -8,7 +8,6 @@ import errno
 import hashlib
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
