@@ -398,7 +398,8 @@ def cmd_roles(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     table = Table(title=f"{len(data.roles)} roles", title_justify="left")
-    for col in ("id", "title (de)", "title (en)", "AMS", "requirements", "next"):
+    table.add_column("id", no_wrap=True, min_width=max(len(r) for r in data.roles))  # ids are copied into --role
+    for col in ("title (de)", "title (en)", "AMS", "requirements", "next"):
         table.add_column(col)
     for r in data.roles.values():
         table.add_row(r.id, r.title_de, r.title_en, r.ams_code or "-", str(len(r.requirements)),
