@@ -64,7 +64,8 @@ mehrjaehrige langjaehrige jahrelange einschlaegige erste praktische practical ha
 # `Verkaufsgeschick` (aptitude) is Verkaufstalent while `Vertriebserfahrung` (knowledge) is
 # Vertriebskenntnisse; "skills" says nothing about the class.
 KNOWLEDGE = ("anwendungskenntnisse", "kenntnisse", "kenntnis", "erfahrungen", "erfahrung", "wissen", "knowhow",
-             "knowledge", "experience", "expertise", "background", "verstaendnis", "understanding")
+             "knowledge", "experience", "expertise", "background", "verstaendnis", "understanding",
+             "praktikum", "praktika", "internship", "werkstudent", "werkstudentin")
 APTITUDE = ("staerke", "staerken", "geschick", "vermoegen", "faehigkeiten", "faehigkeit", "talent", "begabung",
             "kompetenz", "kompetenzen", "strength", "talent", "flair", "ability", "abilities", "aptitude",
             "gespuer", "sinn", "kraft", "sicherheit")
@@ -75,18 +76,21 @@ QUALITY_SUFFIXES = tuple(sorted({*KNOWLEDGE, *APTITUDE}, key=len, reverse=True))
 # Words a label may carry beyond what the user wrote without changing what it names: light
 # verbs (`Abhalten von Kundenpräsentationen` = `Kundenpräsentationen`), generic heads
 # (`Beschwerdemanagement` = `complaint management`).
-LIGHT = frozenset(stem(w) for w in """
+_LIGHT_WORDS = """
 abhalten halten durchfuehren durchfuehrung erstellen erstellung machen fuehren bearbeiten bearbeitung
 holding conducting conduct giving give delivering preparing preparation handling handle managing manage
 resolving resolve processing process doing performing running carrying
 management managen betreuen betreuung pflegen betreiben ausfuehren uebernehmen leisten erledigen
-""".split())
+""".split()
+LIGHT = frozenset(stem(w) for w in _LIGHT_WORDS)  # compared with a label's (stemmed) words
+LIGHT_QUERY = frozenset(_LIGHT_WORDS)  # compared with the user's words as written, so that the
+# noun `Führung` (leadership) is not dropped as the verb `führen` although both stem to `fuehr`
 
 # Domain words a user adds that labels often leave implicit (`customer complaints`).
 DOMAIN = frozenset(stem(w) for w in """
 kunden kunde kundinnen customer customers client clients sales vertrieb b2b b2c key large new neue neuer neuen
 neues business geschaeft geschaefts account accounts mitarbeiter mitarbeitern mitarbeitende kollegen team teams
-employees staff colleagues
+employees staff colleagues junge junger jungen junior juniors younger manager managern managers
 """.split())
 
 # Prepositions that start a context phrase, not the skill's object ("von"/"of" usually carry
@@ -122,7 +126,8 @@ def stem_key(k: str) -> str:
 
 
 def content_words(k: str) -> list[str]:
-    return [t for t in k.split() if t not in FILLER and t not in NEUTRAL]
+    """Words that name the skill: no fillers, no quality words, no numbers (`Führung von 8 Managern`)."""
+    return [t for t in k.split() if t not in FILLER and t not in NEUTRAL and not t.isdigit()]
 
 
 def core(k: str) -> tuple[str, str | None]:
@@ -274,8 +279,7 @@ class Resolver:
         if not words:
             return NO_MATCH
         ix = self.ix
-        q = [stem(w) for w in words]
-        content = [t for t in q if t not in LIGHT]
+        content = [stem(w) for w in words if w not in LIGHT_QUERY]
         for query in (content, [t for t in content if t not in DOMAIN]):
             if not query:
                 continue
