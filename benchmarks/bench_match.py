@@ -32,9 +32,11 @@ def timed(fn, n: int) -> list[float]:
 def main() -> None:
     m = Matcher(notify=None)
     m.match(CV)  # load the index
-    warm = timed(lambda: m.match(CV), 200)
-    print(f"warm match(), 15 items, all roles: p50 {1000 * statistics.median(warm):.2f} ms, "
-          f"p95 {1000 * sorted(warm)[int(0.95 * len(warm))]:.2f} ms  (target p50 < 5 ms)")
+    rounds = [timed(lambda: m.match(CV), 200) for _ in range(5)]  # the machine is noisy: 5 rounds
+    p50s = sorted(1000 * statistics.median(r) for r in rounds)
+    warm = [t for r in rounds for t in r]
+    print(f"warm match(), 15 items, all roles: p50 {statistics.median(p50s):.2f} ms (rounds {p50s[0]:.2f}-"
+          f"{p50s[-1]:.2f}), p95 {1000 * sorted(warm)[int(0.95 * len(warm))]:.2f} ms  (target p50 < 5 ms)")
 
     cold = timed(lambda: subprocess.run([MATCHER, "match", CV], capture_output=True, check=True), 7)
     print(f"cold `matcher match`: median {statistics.median(cold):.3f} s  (target < 1 s)")
