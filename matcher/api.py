@@ -24,7 +24,7 @@ from .loader import ENV_DATA_DIR
 from .parse import Item, parse, parse_item
 from .resolver import Resolver
 from .results import CareerStep, MatchReport, Resolution, RoleMatch
-from .score import credits, fits, role_match
+from .score import credits, role_match
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -117,17 +117,17 @@ class Matcher:
         credit, source = credits(ix, [ix.comp_pos[i.competency.id] for i in evidence],  # type: ignore[union-attr]
                                  [i.score for i in evidence])
         cc = ix.course_credit()
-        all_fits = fits(ix, credit)
-        order = sorted(range(len(ix.role_ids)), key=lambda r: (-round(all_fits[r], 6), ix.role_ids[r]))
-        chosen = [r for r in order if role_filter is None or ix.role_ids[r] in role_filter]
+        chosen = [r for r, rid in enumerate(ix.role_ids) if role_filter is None or rid in role_filter]
         results = [role_match(ix, r, credit, source, items, evidence, years, cc) for r in chosen]
         results.sort(key=lambda m: (-round(m.fit, 6), len(m.unmet_gates), m.role.id))
+        by_id = {m.role.id: m for m in results}
         next_steps: list[CareerStep] = []
         if results:
             best = results[0].role
             for nxt in best.career_next:
-                r = ix.role_ids.index(nxt)
-                next_steps.append(CareerStep(best, role_match(ix, r, credit, source, items, evidence, years, cc)))
+                step = by_id.get(nxt) or role_match(ix, ix.role_ids.index(nxt), credit, source, items, evidence,
+                                                     years, cc)
+                next_steps.append(CareerStep(best, step))
         if top is not None:
             results = results[:top]
         return MatchReport(tuple(results), tuple(items), tuple(next_steps), years)

@@ -37,6 +37,8 @@ from .errors import InputError, UsageError
 from .fsutil import atomic_write_bytes
 from .limits import CHUNK_ROWS, MAX_CELL_CHARS
 from .normalise import key
+from .score import credit_matrix, role_positions, years_status
+from .score import fits as role_fits
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -310,7 +312,6 @@ class Scorer:
         import pandas as pd
         import scipy.sparse as sp
 
-        from .score import credit_matrix
 
         ix = self.matcher.index
         n_rows = len(chunk)
@@ -353,13 +354,12 @@ class Scorer:
         evidence = _dedupe_max(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64),
                                np.asarray(vals, dtype=np.float64), n_rows, n, sp)
         credit = credit_matrix(ix, evidence)
-        W = ix.role_weights
-        fits = 100.0 * (credit @ W.T) / W.sum(axis=1)
+        fits = role_fits(ix, credit)
         error_rows = np.array([s != "ok" for s in status])
         fits[error_rows] = np.nan
 
         role_ids = ix.role_ids
-        chosen = [role_ids.index(r) for r in self.target_roles] if self.target_roles else list(range(len(role_ids)))
+        chosen = role_positions(ix, self.target_roles)
         sub = fits[:, chosen]
         best_local = np.argmax(np.nan_to_num(sub, nan=-1.0), axis=1)
         best = np.array([chosen[b] for b in best_local], dtype=int) if n_rows else np.zeros(0, dtype=int)
@@ -381,11 +381,7 @@ class Scorer:
 
     def _years_gate(self, role_id: str, years: float) -> str:
         need = self.matcher.index.data.roles[role_id].gates.min_years
-        if not need:
-            return "met"
-        if math.isnan(years):
-            return "unknown"
-        return "met" if years >= need else "unmet"
+        return years_status(need, None if math.isnan(years) else years)
 
     def _gaps(self, credit: np.ndarray, best: np.ndarray) -> tuple[list[str], list[str]]:
         ix = self.matcher.index
@@ -488,7 +484,7 @@ class Summary:
         for reason in scores.loc[~ok, "reason"]:
             self.errors[reason] = self.errors.get(reason, 0) + 1
         role_ids = ix.role_ids
-        chosen = [role_ids.index(r) for r in self.target_roles] if self.target_roles else range(len(role_ids))
+        chosen = role_positions(ix, self.target_roles)
         cc = ix.course_credit()
         if self.course_helped is None:
             self.course_helped = np.zeros(len(ix.course_ids))
@@ -787,7 +783,7 @@ def score_file(matcher: "Matcher", input_path: Path | str, output: Path | str, *
                show_progress: bool = False, sheet: str | int = 0) -> BatchReport:
     """Score an export file and write the results (and the summary) atomically."""
     start = time.perf_counter()
-    target_roles = tuple(sorted(matcher.check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
+    target_roles = _target_roles(matcher, roles)
     layout = detect_layout(input_path, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
     out_path = Path(output)
     summary_path = Path(summary) if summary else None
@@ -868,11 +864,18 @@ class _Progress:
             self._progress.stop()
 
 
+def _target_roles(matcher: "Matcher", roles: Iterable[str] | None) -> tuple[str, ...]:
+    """The `--role` subset, validated, in the index's role order; () for all roles."""
+    if not roles:
+        return ()
+    return tuple(sorted(matcher.check_roles(list(roles)) or [], key=matcher.roles.index))
+
+
 def score_frame(matcher: "Matcher", df: "pd.DataFrame", *, roles: Iterable[str] | None = None,
                 id_col: str | None = None, skills_col: str | None = None, years_col: str | None = None,
                 lang: str = "de") -> "pd.DataFrame":
     """The CLI's wide output for an in-memory frame (no files involved)."""
-    target_roles = tuple(sorted(matcher.check_roles(list(roles)) or [], key=matcher.roles.index)) if roles else ()
+    target_roles = _target_roles(matcher, roles)
     columns = [str(c) for c in df.columns]
     layout = Layout(path=Path("<frame>"), fmt="frame", columns=tuple(columns),
                     id_col=_pick(columns, id_col, ID_NAMES, "id", "id_col", required=False),

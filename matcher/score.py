@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from .index import Index
-
-if TYPE_CHECKING:  # pragma: no cover
-    import scipy.sparse as sp
 from .model import EDUCATION_LEVELS
 from .parse import cefr_at_least, education_at_least
 from .results import Evidence, Gate, Missing, PlanStep, Resolution, RoleMatch
+
+if TYPE_CHECKING:  # pragma: no cover
+    import scipy.sparse as sp
 
 PLAN_STEPS = 3
 PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending
@@ -95,21 +95,33 @@ def learning_plan(ix: Index, r: int, credit: np.ndarray, cc: np.ndarray) -> tupl
     return tuple(steps)
 
 
+def years_status(min_years: float | None, years: float | None) -> str:
+    """The years gate: met, unmet, or unknown when the candidate's years are not known."""
+    if not min_years:
+        return "met"
+    if years is None:
+        return "unknown"
+    return "met" if years >= min_years else "unmet"
+
+
+def role_positions(ix: Index, role_ids: Sequence[str] = ()) -> list[int]:
+    """Index positions of the given roles (all roles when none are given), in index order."""
+    return [ix.role_ids.index(r) for r in role_ids] if role_ids else list(range(len(ix.role_ids)))
+
+
 def _gates(ix: Index, r: int, items: Sequence[Resolution], years: float | None) -> tuple[Gate, ...]:
     role = ix.data.roles[ix.role_ids[r]]
     out: list[Gate] = []
     g = role.gates
     if g.min_years is not None and g.min_years > 0:
-        if years is None:
-            status, found = "unknown", None
-        else:
-            status, found = ("met" if years >= g.min_years else "unmet"), f"{years:g}"
-        out.append(Gate("years", status, f">= {g.min_years:g}", found, source=g.sources.get("min_years_source")))
+        found = None if years is None else f"{years:g}"
+        out.append(Gate("years", years_status(g.min_years, years), f">= {g.min_years:g}", found,
+                        source=g.sources.get("min_years_source")))
     for lr in role.languages:
         stated = [i for i in items if i.competency is not None and i.competency.id == lr.competency_id]
         levels = [i.level for i in stated if i.level]
         if levels:
-            best = max(levels, key=lambda lv: lv)
+            best = max(levels)  # CEFR codes sort in level order
             status = "met" if cefr_at_least(best, lr.level) else "unmet"
             found: str | None = best
         else:
