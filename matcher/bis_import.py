@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .errors import DataError, ImportError_
-from .fsutil import atomic_write_bytes, file_lock
+from .fsutil import atomic_write_bytes, decode_text, file_lock
 from .limits import MAX_PAGE_BYTES
 from .loader import SourceFile, data_files, load
 from .model import Data, Role
@@ -166,12 +166,7 @@ def read_page(content: bytes, name: str = "page") -> str:
     if b"\x00" in content:
         raise ImportError_(f"{name}: binary data (NUL bytes), not a text page",
                            fix="save the BIS page as plain text (UTF-8) and import that")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return clean(content.decode(encoding))
-        except UnicodeDecodeError:
-            continue
-    raise ImportError_(f"{name}: cannot decode the text", fix="save it as UTF-8")  # pragma: no cover
+    return clean(decode_text(content))
 
 
 def parse_page(text: str, name: str = "page") -> Page:
@@ -366,6 +361,9 @@ def import_page(path: Path | str, data_dir: Path | str, *, lang: str | None = No
     path = Path(path)
     root = Path(data_dir)
     try:
+        if path.stat().st_size > MAX_PAGE_BYTES:  # refuse before reading it all into memory
+            raise ImportError_(f"{path}: {path.stat().st_size} bytes is more than a BIS page ({MAX_PAGE_BYTES} byte limit)",
+                               fix="check that this is one BIS profile page, not an archive or a concatenation")
         content = path.read_bytes()
     except OSError as exc:
         raise ImportError_(f"{path}: cannot read the page ({exc.strerror})", fix="check the path") from exc

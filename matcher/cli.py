@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from . import __version__
 from .errors import InputError, MatcherError, UsageError
+from .fsutil import decode_text
 from .limits import CHUNK_ROWS, MAX_INPUT_BYTES, MAX_ITEMS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -174,12 +175,7 @@ def read_text_file(path: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
 def decode(content: bytes, name: str) -> str:
     if b"\x00" in content[:8192] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{name} looks binary (NUL bytes)", fix="save the skill list as plain text")
-    for encoding in ("utf-8-sig", "utf-16") if content.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
+    return decode_text(content)
 
 
 def _read_stdin(max_bytes: int) -> str:

@@ -1,4 +1,4 @@
-"""Writing files so that readers never see half of one, and one writer at a time."""
+"""Reading and writing files: text of unknown encoding in, whole files out, one writer at a time."""
 
 from __future__ import annotations
 
@@ -23,6 +23,18 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def decode_text(content: bytes) -> str:
+    """Text from bytes of unknown encoding: UTF-16 by its BOM, else UTF-8 (with or without BOM),
+    else cp1252 (German Windows and Excel), else latin-1, which decodes anything."""
+    utf16 = content.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("latin-1")
 
 
 @contextlib.contextmanager
