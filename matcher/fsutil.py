@@ -42,14 +42,21 @@ def file_lock(path: Path) -> Iterator[None]:
     """An exclusive advisory lock on `path` (created if missing), released on exit.
 
     Serialises writers (index builds, overlay imports): the second waits, then sees the first's result.
+    Best effort: where no lock file can be created (a read-only directory) it does not lock, and
+    the caller's own write then fails with its own clear message.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: atomic rename alone keeps files whole
         yield
         return
-    with open(path, "a+b") as fh:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "a+b")  # noqa: SIM115 - closed below
+    except OSError:
+        yield
+        return
+    with fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield

@@ -253,11 +253,6 @@ def build_index(data: Data, fp: str) -> Index:
         if c.parent is not None:
             parent[comp_pos[c.id]] = comp_pos[c.parent]
     depth = np.zeros(n, dtype=np.int32)
-    for i in range(n):
-        p, d = parent[i], 0
-        while p >= 0:
-            d, p = d + 1, parent[p]
-        depth[i] = d
 
     # Credit that evidence for node i gives a requirement for node j: full for j = i and for
     # every ancestor of i (Salesforce proves E-Commerce-Software), 0.5 per level for a
@@ -268,6 +263,7 @@ def build_index(data: Data, fp: str) -> Index:
         chain = [i]
         while parent[chain[-1]] >= 0:
             chain.append(int(parent[chain[-1]]))
+        depth[i] = len(chain) - 1
         for level, j in enumerate(chain):
             rows.append(i)
             cols.append(j)

@@ -107,3 +107,12 @@ def test_build_is_deterministic():
     fp = fingerprint(files)
     a, b = build_index(load(files=files), fp), build_index(load(files=files), fp)
     assert a.keys == b.keys and a.vocabulary == b.vocabulary and np.allclose(a.idf, b.idf)
+
+
+def test_unwritable_index_location_still_answers(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("MATCHER_INDEX_DIR", str(blocker / "index"))
+    notices: list[str] = []
+    ix = get_index(notify=notices.append)
+    assert ix.comp_ids and any("in memory only" in n for n in notices)
