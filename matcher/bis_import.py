@@ -376,7 +376,8 @@ def import_page(path: Path | str, data_dir: Path | str, *, lang: str | None = No
 
 
 def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -> ImportResult:
-    data = load(root)
+    current = data_files(root)  # read once: parsed now, and merged with the new files below
+    data = load(files=current)
     rec = _Reconciler(data)
     by_title = {key(degender(r.title_de)): r for r in data.roles.values()}
     existing = next((r for r in data.roles.values() if page.ams_code and r.ams_code == page.ams_code), None) \
@@ -472,7 +473,6 @@ def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -
         writes[root / "profiles" / f"courses-bis-{role_id}.yaml"] = _dump({"courses": course_entries})
 
     # Validate the merged result before touching the overlay.
-    current = data_files(root)
     replaced = {str(p) for p in writes}
     merged = [f for f in current if f.name not in replaced] + [
         SourceFile(str(p), "overlay", "roles" if p.parent.name == "roles" else "taxonomy" if p.parent.name == "taxonomy"
