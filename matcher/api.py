@@ -13,21 +13,23 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from .errors import InputError, UsageError
-from .limits import MAX_ITEMS, MAX_TEXT_CHARS
 from .index import Index, get_index
+from .limits import MAX_ITEMS, MAX_TEXT_CHARS
 from .loader import ENV_DATA_DIR
-from .parse import Item, parse, parse_item
-from .resolver import Resolver
-from .results import CareerStep, MatchReport, Resolution, RoleMatch
-from .score import credits, role_match
+from .pipeline import Pipeline
+from .results import MatchReport, Resolution, RoleMatch
+from .score import role_positions
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+
+    from .batch import BatchReport
+    from .pipeline import Reading
 
 Skills = str | Sequence[str]
 
@@ -44,29 +46,29 @@ class Matcher:
         self.data_dir = Path(data_dir) if data_dir else None
         self.max_items = max_items
         self._notify = notify
-        self._index: Index | None = None
-        self._resolver: Resolver | None = None
+        self._pipeline: Pipeline | None = None
 
     # -- plumbing ----------------------------------------------------------------------------
 
     @property
-    def index(self) -> Index:
-        if self._index is None:
-            self._index = get_index(self.data_dir, notify=self._notify)
-            self._resolver = Resolver(self._index)
-        return self._index
+    def pipeline(self) -> Pipeline:
+        """The one text-to-fit pipeline over this data set (loads the index on first use)."""
+        if self._pipeline is None:
+            self._pipeline = Pipeline(get_index(self.data_dir, notify=self._notify), data_dir=self._data_dir_str)
+        return self._pipeline
 
     @property
-    def resolver(self) -> Resolver:
-        self.index  # noqa: B018 - loads the index and the resolver with it
-        assert self._resolver is not None
-        return self._resolver
+    def _data_dir_str(self) -> str | None:
+        return str(self.data_dir) if self.data_dir else None
+
+    @property
+    def index(self) -> Index:
+        return self.pipeline.ix
 
     def build(self) -> Index:
         """Rebuild the index from the data now (what `matcher build` does)."""
-        self._index = get_index(self.data_dir, rebuild=True, notify=self._notify)
-        self._resolver = Resolver(self._index)
-        return self._index
+        self._pipeline = Pipeline(get_index(self.data_dir, rebuild=True, notify=self._notify), data_dir=self._data_dir_str)
+        return self._pipeline.ix
 
     @property
     def roles(self) -> list[str]:
@@ -74,63 +76,41 @@ class Matcher:
 
     # -- resolution -------------------------------------------------------------------------
 
-    def _resolve_item(self, item: Item) -> Resolution:
-        comps = self.index.data.competencies
-        if item.kind in ("education", "experience"):
-            return Resolution(item.raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education)
-        m = self.resolver.resolve(item.text)
-        if m.comp is None and not item.text.strip():
-            return Resolution(item.raw, item.text, None, 0.0, "empty")
-        comp = comps[self.index.comp_ids[m.comp]] if m.comp is not None else None
-        hint = comps[self.index.comp_ids[m.hint]] if m.hint is not None else None
-        return Resolution(item.raw, item.text, comp, m.score, m.method, hint, m.hint_score, item.level, item.years)
-
     def resolve(self, skills: Skills) -> list[Resolution]:
         """One result per item, in order. A string is split into items; a list is taken item by item."""
+        return self._read(skills)[0]
+
+    def _read(self, skills: Skills) -> tuple[list[Resolution], "Reading"]:
         if isinstance(skills, str) and len(skills) > MAX_TEXT_CHARS:
             raise InputError(f"the skill list has {len(skills):,} characters; the limit for one CV is {MAX_TEXT_CHARS:,}",
                              fix="pass only the skills section, or use 'matcher batch' for many people")
-        items = parse(skills) if isinstance(skills, str) else [parse_item(str(s)) for s in _as_list(skills)]
-        if len(items) > self.max_items:
-            raise InputError(f"{len(items):,} skill items; the limit for one CV is {self.max_items:,}",
+        p = self.pipeline
+        raws = p.split(skills) if isinstance(skills, str) else _as_list(skills)
+        if len(raws) > self.max_items:
+            raise InputError(f"{len(raws):,} skill items; the limit for one CV is {self.max_items:,}",
                              fix="pass only the skills section, raise the limit (--max-items / max_items=), "
                                  "or use 'matcher batch' for many people")
-        return [self._resolve_item(i) for i in items]
+        reading = p.read([raws])
+        items = reading.items(0)
+        if isinstance(skills, str):  # a bare bullet or punctuation in a pasted text is not an item
+            items = [i for i in items if i.method != "empty"]
+        return items, reading
 
     # -- matching ---------------------------------------------------------------------------
 
     def report(self, skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
                top: int | None = None) -> MatchReport:
         """Every role scored, best first, with how each item was read and the next career step."""
-        ix = self.index
         role_filter = self.check_roles(roles)
         if years is not None and (not isinstance(years, (int, float)) or isinstance(years, bool) or years < 0
                                   or not np.isfinite(years)):
             raise UsageError(f"years must be a number >= 0, got {years!r}", fix="e.g. years=5")
         if top is not None and (not isinstance(top, int) or top < 1):
             raise UsageError(f"top must be a positive whole number, got {top!r}", fix="e.g. top=3")
-        items = self.resolve(skills)
-        if years is None:  # "6 Jahre Berufserfahrung" in the CV stands in for years=
-            stated = [i.years for i in items if i.method == "experience" and i.years is not None]
-            years = max(stated) if stated else None
-        evidence = [i for i in items if i.competency is not None]
-        credit, source = credits(ix, [ix.comp_pos[i.competency.id] for i in evidence],  # type: ignore[union-attr]
-                                 [i.score for i in evidence])
-        cc = ix.course_credit()
-        chosen = [r for r, rid in enumerate(ix.role_ids) if role_filter is None or rid in role_filter]
-        results = [role_match(ix, r, credit, source, items, evidence, years, cc) for r in chosen]
-        results.sort(key=lambda m: (-round(m.fit, 6), len(m.unmet_gates), m.role.id))
-        by_id = {m.role.id: m for m in results}
-        next_steps: list[CareerStep] = []
-        if results:
-            best = results[0].role
-            for nxt in best.career_next:
-                step = by_id.get(nxt) or role_match(ix, ix.role_ids.index(nxt), credit, source, items, evidence,
-                                                     years, cc)
-                next_steps.append(CareerStep(best, step))
-        if top is not None:
-            results = results[:top]
-        return MatchReport(tuple(results), tuple(items), tuple(next_steps), years)
+        items, reading = self._read(skills)
+        chosen = role_positions(self.index, sorted(role_filter) if role_filter else ())
+        return self.pipeline.report(items, reading, years=None if years is None else float(years), chosen=chosen,
+                                    top=top)
 
     def match(self, skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
               top: int | None = None) -> list[RoleMatch]:
@@ -142,7 +122,16 @@ class Matcher:
         """Score a workforce table: the same wide result `matcher batch` writes, one row per input row."""
         from .batch import score_frame
 
-        return score_frame(self, df, roles=roles, id_col=id_col, skills_col=skills_col, years_col=years_col, lang=lang)
+        return score_frame(self.pipeline, df, roles=sorted(self.check_roles(roles) or ()), id_col=id_col, skills_col=skills_col, years_col=years_col, lang=lang)
+
+    def score_file(self, input_path: str | Path, output: str | Path, *, roles: Iterable[str] | None = None,
+                   **options: Any) -> "BatchReport":
+        """Score an export file and write the scores (and `summary=` the training needs) atomically.
+
+        The options are those of `matcher batch` (see `matcher.batch.score_file`)."""
+        from .batch import score_file
+
+        return score_file(self.pipeline, input_path, output, roles=sorted(self.check_roles(roles) or ()), **options)
 
     def check_roles(self, roles: Iterable[str] | None) -> set[str] | None:
         if roles is None:

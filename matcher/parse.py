@@ -16,10 +16,15 @@ from dataclasses import dataclass
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import clean, key
+from .vocab import is_heading
 
 
 _BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\t")
+# Separators within a line; a comma between digits is a decimal comma ("1,5 Jahre"). Pieces
+# are stripped afterwards rather than matching spaces here, which would backtrack over long runs.
+_PIECE_SPLIT = re.compile(r"[;|•·∙▪●]|(?<!\d),|,(?!\d)")
+_GROUP_MARK = re.compile(r"[,;|•·]")
 
 
 _CEFR = re.compile(r"\b(?:GER|GERS|CEFR|Niveau|Level)?\s*[:\-]?\s*\b([ABC][12])(?:[+]|\s*[-/]\s*[ABC][12])?\b", re.I)
@@ -70,9 +75,6 @@ class Item:
     kind: str = "skill"  # "skill" | "education" | "experience"
     education: str | None = None
     truncated: bool = False
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, False)}
 
 
 def _level_of(text: str) -> str | None:
@@ -172,23 +174,11 @@ def split_items(text: str) -> list[str]:
         if not line or (line.endswith(":") and len(line) <= 60):
             continue  # empty, or a heading such as "Skills:" / "Kenntnisse:"
         head, sep, rest = line.partition(":")
-        if sep and len(head) <= 40 and not _is_annotation(rest) and re.search(r"[,;|•·]", rest):
+        if sep and len(head) <= 40 and _GROUP_MARK.search(rest) and not _is_annotation(rest):
             line = rest
-        pieces = re.split(r"\s*(?:;|\||•|·|∙|▪|●|(?<!\d),|,(?!\d))\s*", line)
-        out.extend(p for p in (piece.strip() for piece in pieces) if p and key(p) and not _only_heading_words(p))
+        pieces = _PIECE_SPLIT.split(line)
+        out.extend(p for p in (piece.strip() for piece in pieces) if p and key(p) and not is_heading(p))
     return out
-
-
-def _only_heading_words(text: str) -> bool:
-    """`Kenntnisse & Fähigkeiten`, `Skills`, `Soft skills`: a section heading, not a skill."""
-    from .resolver import APTITUDE, FILLER, KNOWLEDGE, NEUTRAL
-
-    words = key(text).split()
-    heading = {"soft", "hard", "fachliche", "persoenliche", "sonstiges", "sonstige", "other", "kompetenzen", "profil",
-               "profile", "key", "core", "technical", "it", "edv", "languages", "sprachen", "qualifikationen",
-               "qualifications", "faehigkeiten", "abilities"}
-    return bool(words) and all(w in FILLER or w in NEUTRAL or w in KNOWLEDGE or w in APTITUDE or w in heading
-                               for w in words) and len(words) <= 4 and words != ["it"]
 
 
 def parse(skills: str | list[str] | tuple[str, ...]) -> list[Item]:
@@ -204,3 +194,26 @@ def cefr_at_least(have: str, need: str) -> bool:
 
 def education_at_least(have: str, need: str) -> bool:
     return EDUCATION_LEVELS.index(have) >= EDUCATION_LEVELS.index(need)
+
+
+MAX_YEARS = 80
+_YEARS_VALUE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*(?:\+|jahre?n?|j\.?|jhr\.?|years?|yrs?\.?)?", re.I)
+
+
+def years_value(text: str) -> float | None:
+    """Years of experience as a person writes them in a form or a spreadsheet cell.
+
+    `5`, `5,5`, `5.5`, `5 Jahre`, `5 years`, `5+`; empty gives None. Anything else (`-5`,
+    `10 Monate`, `2019`, `1e309`) raises ValueError: it is not a number of years, and reading
+    its digits would give a confident wrong gate. The CLI's `--years` and batch cells share it.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return None
+    m = _YEARS_VALUE.fullmatch(stripped)
+    if m is None:
+        raise ValueError(f"{text.strip()[:40]!r} is not a number of years (0-{MAX_YEARS}, e.g. 5 or 5,5)")
+    value = float(m.group(1).replace(",", "."))
+    if value > MAX_YEARS:
+        raise ValueError(f"{value:g} is more than {MAX_YEARS} years")
+    return value

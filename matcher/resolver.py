@@ -35,67 +35,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .normalise import key, stem
+from .vocab import (
+    CONTEXT_PREPOSITIONS, DOMAIN, LIGHT, LIGHT_QUERY, QUALITY_SUFFIXES, content_words, core, expand, stem_key,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
-
-# Abbreviations people write in CVs, expanded before matching (curated).
-ABBREVIATIONS = {
-    "mgmt": "management", "mgt": "management", "mngt": "management", "managment": "management",
-    "kenntn": "kenntnisse", "kennt": "kenntnisse", "bwl": "betriebswirtschaft", "vwl": "volkswirtschaft",
-    "techn": "technik", "strat": "strategie", "dev": "development", "biz": "business", "cust": "customer",
-    "pres": "praesentation", "praes": "praesentation", "engl": "englisch", "dt": "deutsch", "ca": "",
-}
-
-# Words that carry no skill: determiners, prepositions, level and intensity adjectives.
-FILLER = frozenset("""
-a an the of in on for with to at by and or as from into via incl including within
-der die das des dem den ein eine einer eines einem einen im in am an auf aus bei mit von vom
-zu zur zum fuer fur ueber und oder sowie bzw inkl u
-sehr gute guter gutes gutem guten gut fundierte fundierter fundiertes fundiert solide solider
-umfassende umfassender umfassend vertiefte vertiefter erweiterte erweiterter tiefe tiefgehende
-ausgepraegte ausgepraegtes ausgepraegter hohe hoher hohes hohem
-strong excellent solid good very great advanced basic proficient experienced extensive deep
-proven sound thorough broad profound high outstanding
-mehrjaehrige langjaehrige jahrelange einschlaegige erste praktische practical hands
-""".split())
-
-# Quality words: what kind of claim a phrase makes about the skill. Two classes, because
-# `Verkaufsgeschick` (aptitude) is Verkaufstalent while `Vertriebserfahrung` (knowledge) is
-# Vertriebskenntnisse; "skills" says nothing about the class.
-KNOWLEDGE = ("anwendungskenntnisse", "kenntnisse", "kenntnis", "erfahrungen", "erfahrung", "wissen", "knowhow",
-             "knowledge", "experience", "expertise", "background", "verstaendnis", "understanding",
-             "praktikum", "praktika", "internship", "werkstudent", "werkstudentin")
-APTITUDE = ("staerke", "staerken", "geschick", "vermoegen", "faehigkeiten", "faehigkeit", "talent", "begabung",
-            "kompetenz", "kompetenzen", "strength", "talent", "flair", "ability", "abilities", "aptitude",
-            "gespuer", "sinn", "kraft", "sicherheit")
-NEUTRAL = ("skills", "skill", "know", "how", "competence", "competences", "competency", "competencies",
-           "capabilities", "capability")
-QUALITY_SUFFIXES = tuple(sorted({*KNOWLEDGE, *APTITUDE}, key=len, reverse=True))
-
-# Words a label may carry beyond what the user wrote without changing what it names: light
-# verbs (`Abhalten von Kundenpräsentationen` = `Kundenpräsentationen`), generic heads
-# (`Beschwerdemanagement` = `complaint management`).
-_LIGHT_WORDS = """
-abhalten halten durchfuehren durchfuehrung erstellen erstellung machen fuehren bearbeiten bearbeitung
-holding conducting conduct giving give delivering preparing preparation handling handle managing manage
-resolving resolve processing process doing performing running carrying
-management managen betreuen betreuung pflegen betreiben ausfuehren uebernehmen leisten erledigen
-""".split()
-LIGHT = frozenset(stem(w) for w in _LIGHT_WORDS)  # compared with a label's (stemmed) words
-LIGHT_QUERY = frozenset(_LIGHT_WORDS)  # compared with the user's words as written, so that the
-# noun `Führung` (leadership) is not dropped as the verb `führen` although both stem to `fuehr`
-
-# Domain words a user adds that labels often leave implicit (`customer complaints`).
-DOMAIN = frozenset(stem(w) for w in """
-kunden kunde kundinnen customer customers client clients sales vertrieb b2b b2c key large new neue neuer neuen
-neues business geschaeft geschaefts account accounts mitarbeiter mitarbeitern mitarbeitende kollegen team teams
-employees staff colleagues junge junger jungen junior juniors younger manager managern managers
-""".split())
-
-# Prepositions that start a context phrase, not the skill's object ("von"/"of" usually carry
-# the object: `Pflege von Kundenbeziehungen`, so they are not here).
-CONTEXT_PREPOSITIONS = frozenset("im in mit bei fuer per ueber mittels with in for using at via on within".split())
 
 _SPLIT_PARTS = re.compile(r"\s*(?:[,;/|+&()\[\]]|\bund\b|\band\b|\bsowie\b|\boder\b|\bor\b)\s*", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*([^:]{2,60}):\s*(.+)$")
@@ -113,44 +58,6 @@ class Match:
 
 
 NO_MATCH = Match(None, 0.0, "none")
-
-
-def expand(k: str) -> str:
-    """Expand abbreviations in a normalised key."""
-    words = [ABBREVIATIONS.get(w, w) for w in k.split()]
-    return " ".join(w for w in words if w)
-
-
-def stem_key(k: str) -> str:
-    return " ".join(stem(t) for t in k.split())
-
-
-def content_words(k: str) -> list[str]:
-    """Words that name the skill: no fillers, no quality words, no numbers (`Führung von 8 Managern`)."""
-    return [t for t in k.split() if t not in FILLER and t not in NEUTRAL and not t.isdigit()]
-
-
-def core(k: str) -> tuple[str, str | None]:
-    """Strip quality words and suffixes: (`verkauf`, "aptitude") for `Verkaufsgeschick`."""
-    cls: str | None = None
-    out: list[str] = []
-    for t in k.split():
-        if t in FILLER or t in NEUTRAL:
-            continue
-        if t in KNOWLEDGE:
-            cls = cls or "knowledge"
-            continue
-        if t in APTITUDE:
-            cls = cls or "aptitude"
-            continue
-        for suffix in QUALITY_SUFFIXES:
-            if t.endswith(suffix) and len(t) - len(suffix) >= 4:
-                t = t[: -len(suffix)]
-                t = t[:-1] if t.endswith("s") and not t.endswith("ss") else t
-                cls = cls or ("knowledge" if suffix in KNOWLEDGE else "aptitude")
-                break
-        out.append(stem(t))
-    return " ".join(out), cls
 
 
 def compound_variants(words: list[str]) -> list[str]:

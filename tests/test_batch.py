@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from matcher.batch import Scorer, score_file, split_cell
+import matcher.batch.run as batch_run
+from matcher.parse import split_items
 from matcher.limits import MAX_CELL_CHARS
 from matcher.cli import main
 from matcher.errors import InputError
@@ -31,7 +32,7 @@ def write_csv(path: Path, rows, *, delimiter=",", encoding="utf-8", header=("emp
 
 def scores(matcher, path, tmp_path, **kw) -> pd.DataFrame:
     out = tmp_path / f"out-{path.stem}.csv"
-    score_file(matcher, path, out, **kw)
+    matcher.score_file(path, out, **kw)
     return pd.read_csv(out, dtype=str, keep_default_na=False)
 
 
@@ -73,7 +74,7 @@ def test_xlsx_and_parquet_inputs(matcher, tmp_path):
 
 
 def test_long_input_layout(matcher, tmp_path):
-    long_rows = [(i, s.strip(), y) for i, cell, y in ROWS for s in split_cell(cell)]
+    long_rows = [(i, s.strip(), y) for i, cell, y in ROWS for s in split_items(cell)]
     path = write_csv(tmp_path / "long.csv", long_rows, header=("employee_id", "skill", "years"))
     long = scores(matcher, path, tmp_path, long_input=True, skills_col="skill")
     base = scores(matcher, write_csv(tmp_path / "b.csv", ROWS), tmp_path)
@@ -106,7 +107,7 @@ def test_formula_cells_are_neutralised(matcher, tmp_path, ext):
     rows = [(f"E{i}", payload, "1") for i, payload in enumerate(OWASP)] + [("=1+1", "SAP", "1")]
     path = write_csv(tmp_path / "evil.csv", rows)
     out = tmp_path / f"o{ext}"
-    score_file(matcher, path, out)
+    matcher.score_file(path, out)
     df = pd.read_csv(out, dtype=str, keep_default_na=False) if ext == ".csv" else pd.read_excel(out, dtype=str).fillna("")
     for col in df.columns:
         for value in df[col]:
@@ -118,17 +119,17 @@ def test_interrupted_run_leaves_no_output(matcher, tmp_path, monkeypatch):
     path = write_csv(tmp_path / "e.csv", ROWS * 10)
     out = tmp_path / "o.csv"
     calls = {"n": 0}
-    real = Scorer.score
+    real = batch_run.score_chunk
 
-    def flaky(self, chunk):
+    def flaky(*args):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
-        return real(self, chunk)  # (scores, credit, best)
+        return real(*args)
 
-    monkeypatch.setattr(Scorer, "score", flaky)
+    monkeypatch.setattr(batch_run, "score_chunk", flaky)
     with pytest.raises(KeyboardInterrupt):
-        score_file(matcher, path, out, chunk_rows=5)
+        matcher.score_file(path, out, chunk_rows=5)
     assert not out.exists() and not list(tmp_path.glob(".o.csv*"))
 
 
@@ -136,15 +137,15 @@ def test_interrupted_run_leaves_no_output(matcher, tmp_path, monkeypatch):
 def test_rerun_is_byte_identical(matcher, tmp_path, ext):
     path = ROOT / "examples" / "employees.csv"
     a, b = tmp_path / f"a{ext}", tmp_path / f"b{ext}"
-    score_file(matcher, path, a, summary=tmp_path / "sa.json")
-    score_file(matcher, path, b, summary=tmp_path / "sb.json")
+    matcher.score_file(path, a, summary=tmp_path / "sa.json")
+    matcher.score_file(path, b, summary=tmp_path / "sb.json")
     assert a.read_bytes() == b.read_bytes()
     assert (tmp_path / "sa.json").read_bytes() == (tmp_path / "sb.json").read_bytes()
 
 
 def test_long_output(matcher, tmp_path):
     out = tmp_path / "long.csv"
-    score_file(matcher, write_csv(tmp_path / "e.csv", ROWS), out, fmt="long")
+    matcher.score_file(write_csv(tmp_path / "e.csv", ROWS), out, fmt="long")
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(df) == 3 * 6 and df.groupby("id")["rank"].apply(lambda s: sorted(s) == [str(i) for i in range(1, 7)]).all()
 
@@ -156,7 +157,7 @@ def test_summary_figures_hand_checked(matcher, tmp_path):
               for r in matcher.index.data.roles["junior-account-manager"].requirements]
     rows = [("E1", "; ".join(junior), "0"), ("E2", "Kaltakquise", "0"), ("E3", "", "0")]
     path = write_csv(tmp_path / "e.csv", rows)
-    score_file(matcher, path, tmp_path / "o.csv", summary=tmp_path / "s.json", roles=["junior-account-manager"])
+    matcher.score_file(path, tmp_path / "o.csv", summary=tmp_path / "s.json", roles=["junior-account-manager"])
     s = json.loads((tmp_path / "s.json").read_text())
     j = s["roles"]["junior-account-manager"]
     assert (s["rows"], s["scored"], s["errors"]) == (3, 2, {"empty skills": 1})
@@ -167,7 +168,7 @@ def test_summary_figures_hand_checked(matcher, tmp_path):
     demand = {c["id"]: c for c in s["course_demand"]}
     assert demand["schulung-kundenbetreuung"]["employees_helped"] == 1  # only E2 has gaps
     assert s["recommended_courses"]
-    score_file(matcher, path, tmp_path / "o2.csv", summary=tmp_path / "s.csv", roles=["junior-account-manager"])
+    matcher.score_file(path, tmp_path / "o2.csv", summary=tmp_path / "s.csv", roles=["junior-account-manager"])
     assert "fit_distribution,junior-account-manager,at_least_90,fit >= 90,1," in (tmp_path / "s.csv").read_text()
 
 
@@ -210,7 +211,7 @@ def test_unreadable_inputs_and_outputs(capsys, tmp_path):
 
 
 def test_read_only_output_directory(capsys, tmp_path, monkeypatch):
-    import matcher.batch as batch
+    import matcher.batch.write as batch
 
     good = write_csv(tmp_path / "e.csv", ROWS)
     real = os.access
@@ -224,8 +225,8 @@ def test_dask_engine_equals_default(matcher, tmp_path):
     pytest.importorskip("distributed")
     path = ROOT / "examples" / "employees.csv"
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    score_file(matcher, path, a, summary=tmp_path / "sa.json", chunk_rows=64)
-    score_file(matcher, path, b, summary=tmp_path / "sb.json", engine="dask", chunk_rows=64)
+    matcher.score_file(path, a, summary=tmp_path / "sa.json", chunk_rows=64)
+    matcher.score_file(path, b, summary=tmp_path / "sb.json", engine="dask", chunk_rows=64)
     assert a.read_bytes() == b.read_bytes()
     assert (tmp_path / "sa.json").read_bytes() == (tmp_path / "sb.json").read_bytes()
 
@@ -239,4 +240,4 @@ def test_bundled_sample_exports_run(capsys, tmp_path):
 
 def test_input_error_is_not_a_traceback(matcher, tmp_path):
     with pytest.raises(InputError):
-        score_file(matcher, tmp_path / "nope.csv", tmp_path / "o.csv")
+        matcher.score_file(tmp_path / "nope.csv", tmp_path / "o.csv")

@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matcher.batch import _Writer, score_file
+from matcher.batch.write import Writer
 from matcher.bis_import import import_page
 from matcher.cli import main
 from matcher.errors import DataError, ImportError_, InputError, MatcherError
@@ -130,7 +130,7 @@ def write_csv(path: Path, header, rows):
 def test_numbers_and_dates_in_the_skills_column(matcher, tmp_path):
     path = write_csv(tmp_path / "n.csv", ["id", "skills"], [("E1", "42"), ("E2", "2024-01-31"), ("E3", "3.5")])
     out = tmp_path / "o.csv"
-    score_file(matcher, path, out)
+    matcher.score_file(path, out)
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert (df["status"] == "ok").all() and df["best_fit"].astype(float).eq(0).all()
 
@@ -152,8 +152,8 @@ def test_xlsx_with_formulas_merged_cells_and_sheets(matcher, tmp_path):
     path = tmp_path / "e.xlsx"
     wb.save(path)
     with pytest.raises(InputError, match="skills column"):
-        score_file(matcher, path, tmp_path / "o.csv")  # first sheet has no such column: clear error
-    score_file(matcher, path, tmp_path / "o.csv", sheet="Staff")
+        matcher.score_file(path, tmp_path / "o.csv")  # first sheet has no such column: clear error
+    matcher.score_file(path, tmp_path / "o.csv", sheet="Staff")
     df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
     assert len(df) == 4 and df.loc[0, "status"] == "ok"
     assert df.loc[3, "reason"] == "empty skills"  # the merged cell's hidden half
@@ -169,7 +169,7 @@ def test_parquet_with_unexpected_types(matcher, tmp_path):
                       "skills": pa.array([["SAP", "CRM"], [], ["Kaltakquise"]], pa.list_(pa.string())),
                       "years": pa.array([b"5", b"x", None], pa.binary())})
     pq.write_table(table, tmp_path / "w.parquet")
-    score_file(matcher, tmp_path / "w.parquet", tmp_path / "o.csv")
+    matcher.score_file(tmp_path / "w.parquet", tmp_path / "o.csv")
     df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
     assert df["status"].tolist() == ["ok", "error", "ok"] and df.loc[1, "reason"] == "empty skills"
     assert df["years"].tolist()[0] == "5.0"
@@ -226,7 +226,7 @@ def test_disk_full_is_a_clear_error(capsys, tmp_path, monkeypatch):
     def full(self, df):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(_Writer, "write", full)
+    monkeypatch.setattr(Writer, "write", full)
     code, _, err = cli(capsys, "batch", str(path), "-o", str(tmp_path / "o.csv"))
     assert code == 1 and "No space left on device" in err and not (tmp_path / "o.csv").exists()
     assert not list(tmp_path.glob(".o.csv*"))
@@ -373,7 +373,7 @@ def test_role_ids_cannot_be_paths(tmp_path, ident):
 
 
 def test_index_location_comes_only_from_the_installation(tmp_path, monkeypatch):
-    from matcher import index as index_mod
+    from matcher.index import store as index_mod
 
     monkeypatch.delenv("MATCHER_INDEX_DIR", raising=False)
     monkeypatch.setenv("MATCHER_DATA_DIR", str(tmp_path))

@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matcher import index as index_mod
-from matcher.index import build_index, char_wb_ngrams, get_index, paths_for
+from matcher.index import store as index_mod
+from matcher.index import NGRAM_RANGE, build_index, char_wb_ngrams, get_index, paths_for
 from matcher.loader import data_files, fingerprint, load
 
 
 def test_query_vectors_equal_sklearn_transform(index):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=index_mod.NGRAM_RANGE, sublinear_tf=True, lowercase=False)
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True, lowercase=False)
     vec.fit(index.keys)
     for text in ["beschwerdemanagment", "kundenpraesentationen halten", "sap", "zz", "xyz qqq verkauf verkauf"]:
         expected = vec.transform([text]).toarray().ravel()

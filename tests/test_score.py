@@ -64,7 +64,7 @@ def test_batch_credits_equal_single(index):
     ev = sp.lil_matrix((20, n))
     for i, (r, c) in enumerate(zip(rows, confs)):
         ev[i, r] = c
-    batch = credit_matrix(index, ev.tocsr())
+    batch = credit_matrix(index, ev.toarray())
     for i, (r, c) in enumerate(zip(rows, confs)):
         single, _ = credits(index, list(r), list(c))
         assert np.allclose(batch[i], single)

@@ -1,9 +1,10 @@
-"""Run the batch scorer's per-chunk function on a Dask cluster.
+"""Run the batch's per-chunk function on a Dask cluster.
 
-The input is read as a Dask dataframe (CSV or Parquet) and each partition is normalised and
-scored by the same `Scorer.score` the local engine uses; the driver collects partitions in
-order (a bounded window in flight) so the output is byte-identical to the local engine's.
-Workers load the index themselves, from their own installation (see "Limits and trust").
+The input is read as a Dask dataframe (CSV with the local reader's own options, or Parquet)
+and each partition is narrowed to the three columns and scored by the same `score_chunk` the
+local engine uses; the driver collects partitions in order (a bounded window in flight) so the
+output is byte-identical to the local engine's. Workers load the index themselves, from their
+own installation (see "Limits and trust").
 """
 
 from __future__ import annotations
@@ -13,30 +14,31 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
+from .read import csv_options, select_columns
+from .score import ChunkScores, score_chunk
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .batch import Layout, Scorer
+    from ..pipeline import Pipeline
+    from .read import Layout
 
 
 @lru_cache(maxsize=4)
-def _worker_scorer(data_dir: str | None, roles: tuple[str, ...], lang: str) -> "Scorer":
-    from .api import Matcher
-    from .batch import Scorer
+def _worker_pipeline(data_dir: str | None) -> "Pipeline":
+    from ..index import get_index
+    from ..pipeline import Pipeline
 
-    return Scorer(Matcher(data_dir, notify=None), roles, lang)
+    return Pipeline(get_index(data_dir), data_dir=data_dir)
 
 
-def _score_partition(df: Any, layout: "Layout", data_dir: str | None, roles: tuple[str, ...], lang: str) -> tuple:
-    from .batch import _normalise_chunk
-
-    scorer = _worker_scorer(data_dir, roles, lang)
+def _score_partition(df: Any, layout: "Layout", data_dir: str | None, chosen: tuple[int, ...], lang: str) -> ChunkScores:
     frame = df.copy()
     frame.columns = [str(c).strip() for c in frame.columns]
-    return scorer.score(_normalise_chunk(frame, layout))
+    return score_chunk(_worker_pipeline(data_dir), select_columns(frame, layout), chosen, lang)
 
 
-def dask_chunks(layout: "Layout", scorer: "Scorer", *, scheduler: str | None, chunk_rows: int) -> Iterator[tuple]:
+def dask_chunks(p: "Pipeline", layout: "Layout", chosen: tuple[int, ...], lang: str, *, scheduler: str | None,
+                chunk_rows: int) -> Iterator[ChunkScores]:
     try:
         import dask
         import dask.dataframe as dd
@@ -51,11 +53,9 @@ def dask_chunks(layout: "Layout", scorer: "Scorer", *, scheduler: str | None, ch
     else:
         # blocksize=None: one partition per file region is not safe with quoted newlines, so
         # partitions are cut by rows after reading; the file must fit the cluster, not one machine.
-        ddf = dd.read_csv(str(layout.path), sep=layout.delimiter, encoding=layout.encoding,
-                          encoding_errors="replace", dtype=str, keep_default_na=False, blocksize=None,
-                          skipinitialspace=True, usecols=lambda c: str(c).strip() in cols)
+        ddf = dd.read_csv(str(layout.path), blocksize=None, usecols=lambda c: str(c).strip() in cols,
+                          **csv_options(layout))
         ddf = ddf.repartition(npartitions=max(1, int(np.ceil(len(ddf) / chunk_rows))))
-    data_dir = str(scorer.matcher.data_dir) if scorer.matcher.data_dir else None
     parts = ddf.to_delayed()
     task = dask.delayed(_score_partition)
     cluster = None
@@ -67,7 +67,7 @@ def dask_chunks(layout: "Layout", scorer: "Scorer", *, scheduler: str | None, ch
         submitted = 0
         for i in range(len(parts)):
             while submitted < len(parts) and submitted < i + window:
-                futures.append(client.compute(task(parts[submitted], layout, data_dir, scorer.target_roles, scorer.lang)))
+                futures.append(client.compute(task(parts[submitted], layout, p.data_dir, chosen, lang)))
                 submitted += 1
             result = futures[i].result()
             futures[i] = None

@@ -13,19 +13,18 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from . import __version__
-from .errors import InputError, MatcherError, UsageError
-from .fsutil import decode_text
-from .limits import CHUNK_ROWS, MAX_INPUT_BYTES, MAX_ITEMS
+from .. import __version__
+from ..errors import InputError, MatcherError, UsageError
+from ..fsutil import decode_text
+from ..limits import MAX_INPUT_BYTES, MAX_ITEMS
+from ..parse import years_value
+from .batch import add_batch_arguments
+from .render import print_explain, print_report, shown, terminal
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rich.console import Console
-
-    from .api import Matcher
-    from .model import Competency
-    from .results import MatchReport, RoleMatch
+    from ..api import Matcher
 
 PASTE_HINT = "Paste the skill list, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows)."
 
@@ -66,11 +65,11 @@ def _positive_int(text: str) -> int:
 
 def _years(text: str) -> float:
     try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of years") from None
-    if not 0 <= value <= 80:
-        raise argparse.ArgumentTypeError(f"{text!r} is not between 0 and 80")
+        value = years_value(text.replace(",", "."))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value is None:
+        raise argparse.ArgumentTypeError("no number of years given")
     return value
 
 
@@ -126,26 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", parents=[common], help="score a workforce export (CSV, XLSX, Parquet)",
                        description="Score every employee of an HR export against every role; write scores "
                                    "(and a training-needs summary) atomically.")
-    _add_batch_arguments(b)
+    add_batch_arguments(b)
     return parser
-
-
-def _add_batch_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", metavar="EMPLOYEES", help="CSV (any of , ; tab |; UTF-8 or cp1252), .xlsx or .parquet")
-    p.add_argument("-o", "--output", required=True, metavar="SCORES", help="output file: .csv, .xlsx or .parquet")
-    p.add_argument("--summary", metavar="SUMMARY", help="training-needs summary: .json or .csv")
-    p.add_argument("--role", action="append", metavar="ID", help="score only these roles (repeatable)")
-    p.add_argument("--id-col", metavar="COL", help="id column (default: found by name, e.g. id, Personalnummer)")
-    p.add_argument("--skills-col", metavar="COL", help="skills column (default: found by name, e.g. skills, Kompetenzen)")
-    p.add_argument("--years-col", metavar="COL", help="years-of-experience column (optional)")
-    p.add_argument("--format", choices=("wide", "long"), default="wide", help="one row per employee (wide) or per "
-                   "employee and role (long)")
-    p.add_argument("--long-input", action="store_true", help="input has one row per employee and skill")
-    p.add_argument("--engine", choices=("pandas", "dask"), default="pandas", help="dask: run chunks on a Dask cluster")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
-    p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
-    p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
-    p.add_argument("--sheet", default=0, metavar="NAME", help="XLSX: the sheet to read (default: the first)")
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -200,100 +181,6 @@ def _skills_from(args: argparse.Namespace) -> str:
     return _read_stdin(MAX_INPUT_BYTES)
 
 
-# --- output -----------------------------------------------------------------------------------
-
-
-def _console() -> "Console":
-    from rich.console import Console
-
-    if sys.stdout.isatty():
-        return Console(highlight=False)
-    width = int(os.environ.get("COLUMNS", "0") or 0) or 110
-    return Console(highlight=False, no_color=True, force_terminal=False, width=width, soft_wrap=False)
-
-
-def _bar(fit: float, width: int = 10) -> str:
-    full = int(round(fit / 100 * width))
-    return "█" * full + "░" * (width - full)
-
-
-def _gate_text(match: "RoleMatch", lang: str) -> str:
-    marks = {"met": "✓", "unmet": "✗", "unknown": "?"}
-    parts = []
-    for g in match.gates:
-        label = {"years": "years", "education": "edu"}.get(g.name, g.subject or g.name)
-        if g.name == "language" and g.subject:
-            label = g.subject[:2].upper() if g.subject != "deutsch" else "DE"
-        parts.append(f"{marks[g.status]}{label}{'' if g.mandatory else '*'} {g.required}")
-    return ", ".join(parts) or "-"
-
-
-def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
-    from rich.table import Table
-
-    skills = [i for i in report.items if i.method not in ("education", "experience")]
-    recognised = sum(1 for i in skills if i.competency is not None)
-    table = Table(title=f"Fit per role ({recognised} of {len(skills)} skills recognised"
-                  f"{'' if report.years is None else f', {report.years:g} years'})", title_justify="left",
-                  show_lines=False, expand=False)
-    table.add_column("Role", no_wrap=True)
-    table.add_column("Fit", no_wrap=True)
-    table.add_column("Matched", justify="right", no_wrap=True)
-    table.add_column("Gates")
-    table.add_column("Top missing")
-    table.add_column("Courses")
-    for m in report.results:
-        missing = ", ".join(x.competency.label(lang) for x in m.missing[:3]) or "-"
-        courses: list[str] = []
-        for x in m.missing[:2]:
-            for c in x.courses[:1]:
-                if c.title(lang) not in courses:
-                    courses.append(c.title(lang))
-        table.add_row(m.role.title(lang), f"{_bar(m.fit)} {m.fit:5.1f}%", f"{m.matched_count}/{m.required_count}",
-                      _gate_text(m, lang), missing, ", ".join(courses) or "-")
-    console.print(table)
-    console.print("Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.")
-    if report.results:
-        best = report.results[0]
-        if best.plan:
-            console.print(f"\nLearning plan for {best.role.title(lang)} ({best.fit:.1f}% now):", markup=False)
-            for i, step in enumerate(best.plan, 1):
-                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{step.gain:.1f} -> "
-                              f"{step.fit_after:.1f}%", markup=False)
-        for s in report.next_steps:
-            top = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
-            console.print(f"\nNext career step from {s.from_role.title(lang)}: {s.match.role.title(lang)} "
-                          f"({s.match.fit:.1f}%); top gaps: {top}", markup=False)
-    if report.unrecognised:
-        console.print("\nNot recognised (not counted):")
-        for item in report.unrecognised:
-            hint = f" (closest: {item.hint.label(lang)})" if item.hint is not None else ""
-            console.print(f"  - {_shown(item.raw)}{hint}", markup=False)
-
-
-def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, console: "Console") -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=f"{m.role.title(lang)}: fit {m.fit:.1f}%", title_justify="left")
-    for col, kw in (("Requirement", {}), ("Weight", {"justify": "right"}), ("Credit", {"justify": "right"}),
-                    ("Evidence", {})):
-        table.add_column(col, **kw)
-    by_id = {e.competency.id: e for e in m.matched}
-    for req in sorted(m.role.requirements, key=lambda r: (-r.weight, r.competency_id)):
-        e = by_id.get(req.competency_id)
-        label = comps[req.competency_id].label(lang)
-        if e is None:
-            table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
-        else:
-            via = "" if e.via.id == e.competency.id else f" (via {e.via.label(lang)})"
-            table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(_shown(e.item) + via))
-    console.print(table)
-    for g in m.gates:
-        console.print(f"gate {g.name}{' ' + g.subject if g.subject else ''}: {g.status} (required {g.required}, "
-                      f"found {g.found or 'nothing'}{'' if g.mandatory else ', preferred'})")
-
-
 def _dump_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
@@ -302,22 +189,15 @@ def _dump_json(obj: Any) -> None:
 
 
 def _matcher(args: argparse.Namespace) -> "Matcher":
-    from .api import Matcher
+    from ..api import Matcher
 
     return Matcher(args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None,
                    max_items=getattr(args, "max_items", MAX_ITEMS))
 
 
-def _shown(text: str) -> str:
-    """User text for the terminal: no control or bidi-override characters (no escape-sequence injection)."""
-    from .normalise import clean
-
-    return clean(text).strip()
-
-
 def cmd_match(args: argparse.Namespace) -> int:
     text = _skills_from(args)
-    from .normalise import key
+    from ..normalise import key
 
     if not key(text):
         raise UsageError("no skills given", fix='pass skills as arguments, e.g. matcher match "SAP, CRM", '
@@ -328,13 +208,13 @@ def cmd_match(args: argparse.Namespace) -> int:
         if args.json:
             _dump_json({"schema_version": full.to_dict()["schema_version"], "explain": full.results[0].to_dict()})
         else:
-            print_explain(full.results[0], m.index.data.competencies, args.lang, _console())
+            print_explain(full.results[0], m.index.data.competencies, args.lang, terminal())
         return 0
     report = m.report(text, years=args.years, roles=args.role, top=args.top)
     if args.json:
         _dump_json(report.to_dict())
     else:
-        print_report(report, args.lang, _console())
+        print_report(report, args.lang, terminal())
     return 0
 
 
@@ -360,7 +240,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     for r in results:
-        raw = escape(_shown(r.raw))
+        raw = escape(shown(r.raw))
         if r.competency is not None:
             note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "")
                              if x)
@@ -370,14 +250,14 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         else:
             hint = f"closest: {r.hint.label(args.lang)} ({r.hint_score:.2f})" if r.hint is not None else ""
             table.add_row(raw, "not recognised", "-", r.method, hint)
-    _console().print(table)
+    terminal().print(table)
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     import time
 
-    from .index import index_dir
+    from ..index import index_dir
 
     start = time.perf_counter()
     ix = _matcher(args).build()
@@ -400,7 +280,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     for r in data.roles.values():
         table.add_row(r.id, r.title_de, r.title_en, r.ams_code or "-", str(len(r.requirements)),
                       ", ".join(r.career_next) or "-")
-    _console().print(table)
+    terminal().print(table)
     return 0
 
 
@@ -409,26 +289,26 @@ def cmd_taxonomy(args: argparse.Namespace) -> int:
     if args.json:
         _dump_json({"schema_version": 1, "competencies": [c.to_dict() for c in data.competencies.values()]})
         return 0
-    console = _console()
+    out = terminal()
     children: dict[str | None, list[str]] = {}
     for c in data.competencies.values():
         children.setdefault(c.parent, []).append(c.id)
 
     def show(cid: str, depth: int) -> None:
         c = data.competencies[cid]
-        console.print(f"{'  ' * depth}{c.label_de}  [{c.id}; {', '.join(c.kinds)}; {len(c.aliases)} aliases]",
+        out.print(f"{'  ' * depth}{c.label_de}  [{c.id}; {', '.join(c.kinds)}; {len(c.aliases)} aliases]",
                       markup=False)
         for child in children.get(cid, []):
             show(child, depth + 1)
 
     for root in children.get(None, []):
         show(root, 0)
-    console.print(f"{len(data.competencies)} competencies")
+    out.print(f"{len(data.competencies)} competencies")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .bis_import import import_page
+    from ..bis_import import import_page
 
     target = args.data_dir or os.environ.get("MATCHER_DATA_DIR")
     if not target:
@@ -446,9 +326,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_cli
+    from .batch import run_batch
 
-    return run_cli(args, _matcher(args))
+    return run_batch(args, _matcher(args))
 
 
 COMMANDS = {"batch": cmd_batch, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
@@ -469,19 +349,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("matcher: interrupted; no partial output was left", file=sys.stderr)
         return 130
-    except OSError as exc:  # the environment (disk, permissions), not the input: still no traceback
-        if isinstance(exc, BrokenPipeError):
-            raise
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        print(f"matcher: error: {exc.strerror or exc}{where}\n  fix: check free space and permissions, then run again",
-              file=sys.stderr)
-        return 1
     except BrokenPipeError:
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         except OSError:
             pass
         return 0
+    except OSError as exc:  # the environment (disk, permissions), not the input: still no traceback
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"matcher: error: {exc.strerror or exc}{where}\n  fix: check free space and permissions, then run again",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,138 @@
+"""Score one chunk of employees through the pipeline and lay the result out as output columns.
+
+Nothing here reads text or scores on its own: cells are split, resolved and scored by
+`Pipeline` exactly as `match()` does, and the best role, the years gate, the missing skills
+and their courses come from the same functions `match()` uses (`score.evaluate`,
+`score.gap_order`, `score.helpful_courses`). This module only checks rows, parses the years
+column and formats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from ..limits import MAX_CELL_CHARS
+from ..parse import years_value
+from ..score import STATUS, gap_order, gate_specs, helpful_courses
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..pipeline import Pipeline
+
+TOP_MISSING = 3
+_WORD = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class ChunkScores:
+    """The output rows of a chunk, with what the summary needs: credits and each row's target role."""
+
+    frame: "pd.DataFrame"
+    credit: np.ndarray  # rows x competencies
+    target: np.ndarray  # role position per row: the best of the chosen roles
+    ok: np.ndarray  # rows that were scored
+
+
+def _row_problem(ident: str, cell: str) -> str | None:
+    if "\ufffd" in cell or "\ufffd" in ident:
+        return "undecodable bytes in the row (mixed or wrong encoding)"
+    if len(cell) > MAX_CELL_CHARS:
+        return f"skills cell over {MAX_CELL_CHARS} characters"
+    if not ident.strip():
+        return "missing id"
+    if not _WORD.search(cell):
+        return "empty skills"
+    return None
+
+
+def _years_column(texts: Sequence[str]) -> tuple[np.ndarray, list[str | None]]:
+    """Years per row (NaN when empty) and, per row, why the cell could not be read."""
+    memo: dict[str, tuple[float, str | None]] = {}
+    for t in set(texts):
+        try:
+            value = years_value(t)
+            memo[t] = (np.nan if value is None else value, None)
+        except ValueError as exc:
+            memo[t] = (np.nan, f"years: {exc}")
+    return np.array([memo[t][0] for t in texts], dtype=np.float64), [memo[t][1] for t in texts]
+
+
+def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lang: str = "de") -> ChunkScores:
+    """Scores for a chunk of (id, skills, years) text columns: the same rows, in order."""
+    import pandas as pd
+
+    ix = p.ix
+    ids = chunk["id"].tolist()
+    cells = chunk["skills"].tolist()
+    years, year_problems = _years_column(chunk["years"].tolist())
+    reason = [_row_problem(i, c) or y for i, c, y in zip(ids, cells, year_problems)]
+    ok = np.array([r is None for r in reason], dtype=bool)
+    reading = p.read([p.split(c) if good else [] for c, good in zip(cells, ok.tolist())])
+    cands = p.candidates(reading, years)
+    scores = p.score(cands, chosen)
+    best = scores.order[:, 0] if len(chosen) else np.zeros(len(ids), dtype=np.int64)
+    role_ids = ix.role_ids
+    n = len(ids)
+    rows = np.arange(n)
+
+    out = pd.DataFrame({"id": ids, "status": np.where(ok, "ok", "error"), "reason": [r or "" for r in reason]})
+    out["best_role"] = np.where(ok, np.asarray(role_ids, dtype=object)[best], "")
+    out["best_fit"] = np.where(ok, np.round(scores.fits[rows, best], 1), np.nan)
+    for r in chosen:
+        out[f"fit_{role_ids[r]}"] = np.where(ok, np.round(scores.fits[:, r], 1), np.nan)
+    out["years"] = cands.years
+    gate, missing, courses = _target_role_columns(p, scores, best, ok, lang)
+    out["years_gate"] = gate
+    out["top_missing"] = missing
+    out["suggested_courses"] = courses
+    out["unrecognised"] = ["; ".join(u) for u in p.unrecognised(reading)]
+    return ChunkScores(out, scores.credit, best, ok)
+
+
+def _target_role_columns(p: "Pipeline", scores, best: np.ndarray, ok: np.ndarray,
+                         lang: str) -> tuple[list[str], list[str], list[str]]:
+    """Per row, for its best role: the years gate status, the top missing skills, a course for each."""
+    ix = p.ix
+    comps = list(ix.data.competencies.values())
+    n = len(best)
+    gate, labels, courses = [""] * n, [""] * n, [""] * n
+    for r in np.unique(best[ok]).tolist():
+        idx = np.nonzero(ok & (best == r))[0]
+        years_at = [k for k, s in enumerate(gate_specs(ix, r)) if s.name == "years"]
+        status = scores.gates[r][idx, years_at[0]].tolist() if years_at else None
+        cols, gaps = gap_order(ix, r, scores.credit[idx], limit=TOP_MISSING)
+        credit = scores.credit[idx[:, None], cols]
+        memo: dict[tuple, tuple[str, str]] = {}
+        for k, row in enumerate(idx.tolist()):
+            picks = tuple(j for j, g in zip(cols[k].tolist(), gaps[k].tolist()) if g > 0)
+            have = tuple(credit[k, :len(picks)].tolist())
+            if (picks, have) not in memo:  # employees share gap patterns: format each once
+                chosen: list[str] = []
+                for j, c in zip(picks, have):
+                    for course in helpful_courses(ix, j, c, limit=1):
+                        if course.title(lang) not in chosen:
+                            chosen.append(course.title(lang))
+                memo[picks, have] = ("; ".join(comps[j].label(lang) for j in picks), "; ".join(chosen))
+            labels[row], courses[row] = memo[picks, have]
+            if status is not None:
+                gate[row] = STATUS[status[k]]
+    return gate, labels, courses
+
+
+def mark_duplicates(scores: "pd.DataFrame", seen: dict[str, int]) -> int:
+    """Fill the `note` column for ids seen before (in this or earlier chunks); returns how many."""
+    notes = []
+    for ident, r in zip(scores["id"], scores["row"]):
+        if ident and ident in seen:
+            notes.append(f"duplicate id (first at row {seen[ident]})")
+        else:
+            if ident:
+                seen[ident] = int(r)
+            notes.append("")
+    scores["note"] = notes
+    return sum(1 for n in notes if n)

@@ -1,0 +1,186 @@
+"""Write batch results: CSV, XLSX or Parquet, atomically, with formula cells made inert.
+
+Chunks stream to a temporary file next to the target, renamed into place only when the run
+completes, so an interrupted run leaves nothing half-written; XLSX gets fixed timestamps so a
+re-run is byte-identical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Make a cell that a spreadsheet would run as a formula inert (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_csv_text(text: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for row in rows:
+        w.writerow([neutralise(c) for c in row])
+    return buf.getvalue()
+
+
+def _neutralise_frame(df: "pd.DataFrame") -> "pd.DataFrame":
+    import pandas as pd
+
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            text = df[col].astype(str)  # a missing value becomes "nan", never a formula
+            risky = text.str.startswith(FORMULA_PREFIXES)
+            if risky.any():
+                df[col] = df[col].where(~risky, "'" + text)
+    return df
+
+
+class Writer:
+    """Streams chunks to a temporary file next to the target; `commit` renames it into place."""
+
+    def __init__(self, target: Path, fmt: str) -> None:
+        self.target = target
+        self.fmt = fmt
+        if not target.parent.is_dir():
+            raise InputError(f"{target.parent}: the output directory does not exist", fix="create it first")
+        if not os.access(target.parent, os.W_OK):
+            raise InputError(f"{target.parent}: the output directory is not writable",
+                             fix="choose another -o path, or fix the directory's permissions")
+        self.tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
+        _remove_stale_temporaries(target)
+        self._fh: Any = None
+        self._pq: Any = None
+        self._frames: list[Any] = []
+        self._header = True
+
+    def write(self, df: "pd.DataFrame") -> None:
+        if self.fmt == "csv":
+            if self._fh is None:
+                self._fh = open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            _neutralise_frame(df).to_csv(self._fh, index=False, header=self._header, lineterminator="\n")
+            self._header = False
+        elif self.fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            if self._pq is None:
+                self._pq = pq.ParquetWriter(self.tmp, table.schema)
+            self._pq.write_table(table.cast(self._pq.schema))
+        else:  # xlsx: openpyxl needs the rows in one go
+            self._frames.append(_neutralise_frame(df))
+
+    def commit(self) -> None:
+        if self.fmt == "csv":
+            if self._fh is None:
+                self._fh = open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        elif self.fmt == "parquet":
+            if self._pq is not None:
+                self._pq.close()
+        else:
+            _write_xlsx(self.tmp, self._frames)
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        for closer in (self._fh, self._pq):
+            try:
+                if closer is not None:
+                    closer.close()
+            except Exception:  # noqa: BLE001,S110 - cleaning up after a failure
+                pass
+        try:
+            self.tmp.unlink()
+        except OSError:
+            pass
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of runs that were killed (SIGKILL, power loss) and cannot clean up."""
+    for path in target.parent.glob(f".{target.name}.*.tmp"):
+        try:
+            pid = int(path.name[len(target.name) + 2: -4])
+            os.kill(pid, 0)  # still running: leave it alone
+        except ProcessLookupError:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        except (ValueError, PermissionError, OSError):
+            continue
+
+
+def _write_xlsx(path: Path, frames: list[Any]) -> None:
+    """XLSX with fixed timestamps, so that a re-run gives byte-identical output."""
+    import datetime
+
+    import pandas as pd
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("scores")
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    ws.append([str(c) for c in df.columns])
+    for row in df.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and math.isnan(v)) else v for v in row])
+    epoch = datetime.datetime(2000, 1, 1)
+    wb.properties.created = epoch
+    wb.properties.modified = epoch
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
+            dst.writestr(fixed, content)
+    path.write_bytes(out.getvalue())
+
+
+def format_of(path: Path) -> str:
+    ext = path.suffix.lower()
+    return {".xlsx": "xlsx", ".parquet": "parquet"}.get(ext, "csv")
+
+
+# --- long output ------------------------------------------------------------------------------
+
+
+def to_long(wide: "pd.DataFrame", role_ids: list[str]) -> "pd.DataFrame":
+    import pandas as pd
+
+    parts = []
+    for rank_source in role_ids:
+        col = f"fit_{rank_source}"
+        if col not in wide:
+            continue
+        parts.append(pd.DataFrame({"row": wide["row"], "id": wide["id"], "status": wide["status"], "reason": wide["reason"],
+                                   "role": rank_source, "fit": wide[col], "_order": wide["row"]}))
+    long = pd.concat(parts, ignore_index=True)
+    long["rank"] = long.groupby("_order")["fit"].rank(method="first", ascending=False)
+    long = long.sort_values(["_order", "rank", "role"], kind="stable").drop(columns="_order")
+    long["rank"] = long["rank"].astype("Int64")
+    return long.reset_index(drop=True)

@@ -1,0 +1,115 @@
+"""What the terminal shows: the fit table, the learning plan, the explanation of one role.
+
+Rich on a terminal (colour, the terminal's width), plain text when piped; user text is shown
+without control or bidi characters so a CV cannot inject escape sequences.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Mapping
+
+from ..normalise import clean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+    from ..model import Competency
+    from ..results import MatchReport, RoleMatch
+
+
+def terminal() -> "Console":
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        return Console(highlight=False)
+    width = int(os.environ.get("COLUMNS", "0") or 0) or 110
+    return Console(highlight=False, no_color=True, force_terminal=False, width=width, soft_wrap=False)
+
+
+def _bar(fit: float, width: int = 10) -> str:
+    full = int(round(fit / 100 * width))
+    return "█" * full + "░" * (width - full)
+
+
+def _gate_text(match: "RoleMatch") -> str:
+    marks = {"met": "✓", "unmet": "✗", "unknown": "?"}
+    parts = []
+    for g in match.gates:
+        label = {"years": "years", "education": "edu"}.get(g.name, g.subject or g.name)
+        if g.name == "language" and g.subject:
+            label = g.subject[:2].upper() if g.subject != "deutsch" else "DE"
+        parts.append(f"{marks[g.status]}{label}{'' if g.mandatory else '*'} {g.required}")
+    return ", ".join(parts) or "-"
+
+
+def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
+    from rich.table import Table
+
+    skills = [i for i in report.items if i.method not in ("education", "experience")]
+    recognised = sum(1 for i in skills if i.competency is not None)
+    table = Table(title=f"Fit per role ({recognised} of {len(skills)} skills recognised"
+                  f"{'' if report.years is None else f', {report.years:g} years'})", title_justify="left",
+                  show_lines=False, expand=False)
+    table.add_column("Role", no_wrap=True)
+    table.add_column("Fit", no_wrap=True)
+    table.add_column("Matched", justify="right", no_wrap=True)
+    table.add_column("Gates")
+    table.add_column("Top missing")
+    table.add_column("Courses")
+    for m in report.results:
+        missing = ", ".join(x.competency.label(lang) for x in m.missing[:3]) or "-"
+        courses: list[str] = []
+        for x in m.missing[:2]:
+            for c in x.courses[:1]:
+                if c.title(lang) not in courses:
+                    courses.append(c.title(lang))
+        table.add_row(m.role.title(lang), f"{_bar(m.fit)} {m.fit:5.1f}%", f"{m.matched_count}/{m.required_count}",
+                      _gate_text(m), missing, ", ".join(courses) or "-")
+    console.print(table)
+    console.print("Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.")
+    if report.results:
+        best = report.results[0]
+        if best.plan:
+            console.print(f"\nLearning plan for {best.role.title(lang)} ({best.fit:.1f}% now):", markup=False)
+            for i, step in enumerate(best.plan, 1):
+                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{step.gain:.1f} -> "
+                              f"{step.fit_after:.1f}%", markup=False)
+        for s in report.next_steps:
+            top = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
+            console.print(f"\nNext career step from {s.from_role.title(lang)}: {s.match.role.title(lang)} "
+                          f"({s.match.fit:.1f}%); top gaps: {top}", markup=False)
+    if report.unrecognised:
+        console.print("\nNot recognised (not counted):")
+        for item in report.unrecognised:
+            hint = f" (closest: {item.hint.label(lang)})" if item.hint is not None else ""
+            console.print(f"  - {shown(item.raw)}{hint}", markup=False)
+
+
+def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, console: "Console") -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{m.role.title(lang)}: fit {m.fit:.1f}%", title_justify="left")
+    for col, kw in (("Requirement", {}), ("Weight", {"justify": "right"}), ("Credit", {"justify": "right"}),
+                    ("Evidence", {})):
+        table.add_column(col, **kw)
+    by_id = {e.competency.id: e for e in m.matched}
+    for req in sorted(m.role.requirements, key=lambda r: (-r.weight, r.competency_id)):
+        e = by_id.get(req.competency_id)
+        label = comps[req.competency_id].label(lang)
+        if e is None:
+            table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
+        else:
+            via = "" if e.via.id == e.competency.id else f" (via {e.via.label(lang)})"
+            table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(shown(e.item) + via))
+    console.print(table)
+    for g in m.gates:
+        console.print(f"gate {g.name}{' ' + g.subject if g.subject else ''}: {g.status} (required {g.required}, "
+                      f"found {g.found or 'nothing'}{'' if g.mandatory else ', preferred'})")
+
+
+def shown(text: str) -> str:
+    """User text for the terminal: no control or bidi-override characters (no escape-sequence injection)."""
+    return clean(text).strip()

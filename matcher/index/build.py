@@ -1,0 +1,122 @@
+"""Build the index from loaded data: surface forms, lookup tables, TF-IDF and matrices.
+
+Runs at `matcher build` or on the first query after a data change; the only place that
+imports scikit-learn and scipy on the query side of the package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import Data
+from ..normalise import key, stem
+from ..vocab import FILLER, NEUTRAL, core, expand, stem_key
+from . import tfidf
+from .lookup import Index
+
+
+def build_index(data: Data, fp: str) -> Index:
+    import scipy.sparse as sp  # build time only
+
+    comps = list(data.competencies.values())
+    comp_ids = [c.id for c in comps]
+    comp_pos = {cid: i for i, cid in enumerate(comp_ids)}
+
+    # German labels and curated aliases first, English labels last: the German term is the key,
+    # and BIS gives two nodes the same English label ("Sales knowledge").
+    surface: list[tuple[str, int]] = []
+    for c in comps:
+        for text in (c.label_de, *(a.text for a in c.aliases)):
+            surface.append((expand(key(text)), comp_pos[c.id]))
+    for c in comps:
+        if c.label_en:
+            surface.append((expand(key(c.label_en)), comp_pos[c.id]))
+
+    exact: dict[str, int] = {}
+    stems: dict[str, int] = {}
+    bags: dict[str, int] = {}
+    compact: dict[str, int] = {}
+    cores: dict[str, list[tuple[str | None, int]]] = {}
+    keys: list[str] = []
+    key_comp: list[int] = []
+    for k, pos in surface:
+        if not k:
+            continue
+        if k not in exact:
+            exact[k] = pos
+            keys.append(k)
+            key_comp.append(pos)
+        sk = stem_key(k)
+        stems.setdefault(sk, pos)
+        bags.setdefault(" ".join(sorted(sk.split())), pos)
+        compact.setdefault(stem(k.replace(" ", "")), pos)
+        c, cls = core(k)
+        if c:
+            entry = (cls, pos)
+            if entry not in cores.setdefault(c, []):
+                cores[c].append(entry)
+
+    key_stems = [tuple(stem(t) for t in k.split() if t not in FILLER and t not in NEUTRAL) for k in keys]
+    token_positions: dict[str, list[int]] = {}
+    for i, toks in enumerate(key_stems):
+        for t in set(toks):
+            token_positions.setdefault(t, []).append(i)
+
+    vocabulary, idf, tfidf_csc = tfidf.fit(keys)
+
+    n = len(comps)
+    parent = np.full(n, -1, dtype=np.int32)
+    for c in comps:
+        if c.parent is not None:
+            parent[comp_pos[c.id]] = comp_pos[c.parent]
+    depth = np.zeros(n, dtype=np.int32)
+
+    # Credit that evidence for node i gives a requirement for node j: full for j = i and for
+    # every ancestor of i (Salesforce proves E-Commerce-Software), 0.5 per level for a
+    # descendant of i (E-Commerce-Software says something, not everything, about Salesforce),
+    # nothing for siblings.
+    rows, cols, vals = [], [], []
+    for i in range(n):
+        chain = [i]
+        while parent[chain[-1]] >= 0:
+            chain.append(int(parent[chain[-1]]))
+        depth[i] = len(chain) - 1
+        for level, j in enumerate(chain):
+            rows.append(i)
+            cols.append(j)
+            vals.append(1.0)
+            if level:
+                rows.append(j)
+                cols.append(i)
+                vals.append(0.5 ** level)
+    dense_h = np.zeros((n, n))
+    dense_h[rows, cols] = vals
+    hierarchy = sp.csr_matrix(dense_h)
+
+    roles = list(data.roles.values())
+    rw_rows, rw_cols, rw_vals = [], [], []
+    for r_i, role in enumerate(roles):
+        for req in role.requirements:
+            rw_rows.append(r_i)
+            rw_cols.append(comp_pos[req.competency_id])
+            rw_vals.append(req.weight)
+    role_weights = np.zeros((len(roles), n))
+    role_weights[rw_rows, rw_cols] = rw_vals
+
+    courses = list(data.courses.values())
+    c_rows, c_cols = [], []
+    for c_i, course in enumerate(courses):
+        for cid in course.develops:
+            c_rows.append(c_i)
+            c_cols.append(comp_pos[cid])
+    course_matrix = np.zeros((len(courses), n))
+    course_matrix[c_rows, c_cols] = 1.0
+
+    return Index(
+        data=data, fingerprint=fp, comp_ids=comp_ids, comp_pos=comp_pos, exact=exact, stems=stems, bags=bags,
+        compact=compact, cores=cores, keys=keys, key_comp=key_comp, key_stems=key_stems,
+        token_positions=token_positions, vocabulary=vocabulary,
+        idf=idf, tfidf_csc=tfidf_csc, parent=parent,
+        depth=depth, hierarchy_csr=(hierarchy.data, hierarchy.indices, hierarchy.indptr), role_ids=[r.id for r in roles], role_weights=role_weights,
+        course_ids=[c.id for c in courses], course_matrix=course_matrix, token_vocab=sorted(token_positions),
+    )

@@ -1,0 +1,151 @@
+"""The index: lookup tables, the TF-IDF model and the role, hierarchy and course matrices.
+
+Everything a query needs, built once from the data (`build.py`) and persisted (`store.py`).
+Sparse matrices are stored as plain arrays so that a query needs numpy only: importing
+scipy.sparse costs a fifth of the one-second cold-start budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ..model import Data
+from .tfidf import vectorise
+
+
+@dataclass
+class Index:
+    """Lookup tables, TF-IDF model and matrices over one data set (see module docstring)."""
+
+    data: Data
+    fingerprint: str
+    comp_ids: list[str]
+    comp_pos: dict[str, int]
+    exact: dict[str, int]
+    stems: dict[str, int]
+    bags: dict[str, int]
+    compact: dict[str, int]
+    cores: dict[str, list[tuple[str | None, int]]]
+    keys: list[str]
+    key_comp: list[int]
+    key_stems: list[tuple[str, ...]]
+    token_positions: dict[str, list[int]]
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    # keys x n-grams TF-IDF matrix, rows L2-normalised, as CSC arrays (data, indices, indptr)
+    tfidf_csc: tuple[np.ndarray, np.ndarray, np.ndarray]
+    parent: np.ndarray  # parent position or -1
+    depth: np.ndarray
+    # evidence x requirement credit factor, as CSR arrays (data, indices, indptr)
+    hierarchy_csr: tuple[np.ndarray, np.ndarray, np.ndarray]
+    role_ids: list[str]
+    role_weights: np.ndarray  # roles x competencies (few roles: dense)
+    course_ids: list[str]
+    course_matrix: np.ndarray  # courses x competencies, 1 = develops
+    token_vocab: list[str] = field(default_factory=list)
+
+    # -- query-time helpers ------------------------------------------------------------------
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_cache", None)  # derived arrays are recomputed after loading, not stored
+        return state
+
+    def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
+        cache = self.__dict__.setdefault("_cache", {})
+        if name not in cache:
+            cache[name] = make()
+        return cache[name]
+
+    def dense_hierarchy(self) -> np.ndarray:
+        def make() -> np.ndarray:
+            data, indices, indptr = self.hierarchy_csr
+            n = len(self.comp_ids)
+            out = np.zeros((n, n))
+            rows = np.repeat(np.arange(n), np.diff(indptr))
+            out[rows, indices] = data
+            return out
+        return self._cached("H", make)
+
+    @property
+    def comp_id_rank(self) -> np.ndarray:
+        """Each competency's position in id order: the documented tie-break between equal gaps."""
+        return self._cached("id_rank", lambda: np.argsort(np.argsort(np.asarray(self.comp_ids, dtype=object))))
+
+    @property
+    def language_ids(self) -> list[str]:
+        """The languages any role asks for, in first-asked order: the columns of language evidence."""
+        def make() -> list:
+            return list(dict.fromkeys(lr.competency_id for role in self.data.roles.values() for lr in role.languages))
+        return self._cached("language_ids", make)  # type: ignore[return-value]
+
+    def role_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per role: (competency positions, weights) of its requirements."""
+        def make() -> list:
+            return [(np.nonzero(w)[0], w[np.nonzero(w)[0]]) for w in self.role_weights]
+        return self._cached("roles", make)  # type: ignore[return-value]
+
+    def ranked_courses(self) -> list[list[tuple[Any, float]]]:
+        """Per competency: (course, credit it gives) ranked by credit, then breadth, then id order."""
+        def make() -> list:
+            cc = self.course_credit()
+            breadth = self.course_matrix.sum(axis=1)
+            courses = list(self.data.courses.values())
+            return [[(courses[k], float(cc[k, j])) for k in sorted(np.nonzero(cc[:, j])[0],
+                                                                    key=lambda k: (-cc[k, j], -breadth[k], k))]
+                    for j in range(cc.shape[1])]
+        return self._cached("ranked_courses", make)  # type: ignore[return-value]
+
+    def course_credit(self) -> np.ndarray:
+        """Credit each course would give each competency (courses x competencies)."""
+        def make() -> np.ndarray:
+            H = self.dense_hierarchy()
+            out = np.zeros(self.course_matrix.shape)
+            for c, row in enumerate(self.course_matrix):
+                cols = np.nonzero(row)[0]
+                if cols.size:
+                    out[c] = H[cols].max(axis=0)
+            return out
+        return self._cached("CC", make)
+
+    def vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        return vectorise(text, self.vocabulary, self.idf)
+
+    def cosine(self, text: str) -> np.ndarray | None:
+        vec = self.vectorise(text)
+        if vec is None:
+            return None
+        data, indices, indptr = self.tfidf_csc
+        sims = np.zeros(len(self.keys))
+        for c, v in zip(vec[0], vec[1]):
+            lo, hi = indptr[c], indptr[c + 1]
+            sims[indices[lo:hi]] += data[lo:hi] * v
+        return sims
+
+    def candidates_for(self, query: list[str]) -> list[int]:
+        """Entries sharing a word (or a one-typo variant of one) with the query."""
+        found: set[int] = set()
+        for t in query:
+            found.update(self.token_positions.get(t, ()))
+            if len(t) >= 7:
+                for cand, _, _ in process.extract(t, self.token_vocab, scorer=OSA.distance, score_cutoff=1, limit=5):
+                    found.update(self.token_positions.get(cand, ()))
+        return sorted(found)
+
+    def ancestors(self, pos: int) -> list[int]:
+        out = [pos]
+        while self.parent[out[-1]] >= 0:
+            out.append(int(self.parent[out[-1]]))
+        return out
+
+    def lowest_common_ancestor(self, positions: list[int]) -> int | None:
+        chains = [self.ancestors(p) for p in positions]
+        common = set(chains[0]).intersection(*chains[1:])
+        if not common:
+            return None
+        return max(common, key=lambda p: self.depth[p])

@@ -1,0 +1,210 @@
+"""The one path from text to fits: items, resolutions, evidence, scores, explanations.
+
+Every entry point goes through here: `match()` and `report()` with one text, `score_frame`
+and `matcher batch` with a chunk of cells, the Dask engine with a partition. They differ only
+in how many candidates they pass at once, so they cannot disagree on a split, a resolution,
+a gate, a tie or a gap:
+
+1. split    `parse.split_items` (a pasted CV and a batch cell alike) and `parse.parse_item`
+2. resolve  `Resolver.resolve`, once per distinct item string (cached), into a `Resolution`
+3. evidence each candidate's best confidence per competency, stated years, education and
+            language levels, as arrays (`score.Candidates`)
+4. score    `score.evaluate`: credit, fits, gates and the role order for all rows at once
+5. explain  for one candidate, `report()` turns a row into `RoleMatch` objects (evidence,
+            gaps with courses, gates, learning plan) and the next career step
+
+Real exports repeat the same skill strings thousands of times, so step 2 is keyed by the
+distinct string and steps 3-4 are array operations over the whole chunk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from .model import CEFR_LEVELS, EDUCATION_LEVELS
+from .normalise import key
+from .parse import parse_item, split_items
+from .resolver import Resolver
+from .results import CareerStep, Evidence, Gate, MatchReport, Missing, PlanStep, Resolution, RoleMatch
+from .score import (
+    LISTED_NO_LEVEL, STATUS, Candidates, Scores, credits, evaluate, gap_order, gate_specs, helpful_courses,
+    learning_plan,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import Index
+
+NOT_LISTED = -2  # language evidence: below LISTED_NO_LEVEL, so that max() prefers any mention
+CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Many candidates' items, flattened: the candidate row of each item and its resolution."""
+
+    rows: np.ndarray  # item -> candidate row
+    codes: np.ndarray  # item -> position in `distinct`
+    distinct: tuple[Resolution, ...]
+    n_rows: int
+
+    def items(self, row: int) -> list[Resolution]:
+        return [self.distinct[c] for c in self.codes[self.rows == row].tolist()]
+
+
+class Pipeline:
+    """Text to scores over one index. Holds only the index and a cache of resolved strings."""
+
+    def __init__(self, index: "Index", *, data_dir: str | None = None) -> None:
+        self.ix = index
+        self.data_dir = data_dir  # where the index's overlay came from: Dask workers load their own
+        self.resolver = Resolver(index)
+        self._cache: dict[str, Resolution] = {}
+
+    # -- 1-2: items and resolutions ------------------------------------------------------------
+
+    def resolution(self, raw: str) -> Resolution:
+        """How one item as written is read (cached by the exact string)."""
+        hit = self._cache.get(raw)
+        if hit is None:
+            if len(self._cache) >= CACHE_LIMIT:
+                self._cache.clear()
+            hit = self._cache[raw] = self._resolve(raw)
+        return hit
+
+    def _resolve(self, raw: str) -> Resolution:
+        item = parse_item(raw)
+        if item.kind in ("education", "experience"):
+            return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education)
+        if not key(item.text):
+            return Resolution(raw, item.text, None, 0.0, "empty")
+        m = self.resolver.resolve(item.text)
+        comps, ids = self.ix.data.competencies, self.ix.comp_ids
+        comp = comps[ids[m.comp]] if m.comp is not None else None
+        hint = comps[ids[m.hint]] if m.hint is not None else None
+        return Resolution(raw, item.text, comp, m.score, m.method, hint, m.hint_score, item.level, item.years)
+
+    def read(self, rows: Sequence[Sequence[str]]) -> Reading:
+        """Resolve every candidate's raw items, each distinct string once."""
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        positions: dict[str, int] = {}
+        codes = np.fromiter((positions.setdefault(raw, len(positions)) for raw in chain.from_iterable(rows)),
+                            dtype=np.int64, count=int(lengths.sum()))
+        distinct = tuple(self.resolution(raw) for raw in positions)
+        return Reading(np.repeat(np.arange(len(rows)), lengths), codes, distinct, len(rows))
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        """The raw items of a pasted text or a batch cell (one splitter for both)."""
+        return split_items(text)
+
+    # -- 3: evidence -----------------------------------------------------------------------------
+
+    def candidates(self, reading: Reading, years: np.ndarray | None = None) -> Candidates:
+        """Evidence arrays for every row. `years` (NaN = not given) wins over years stated in the text."""
+        ix = self.ix
+        n, n_comp, langs = reading.n_rows, len(ix.comp_ids), ix.language_ids
+        d = reading.distinct
+        pos = np.array([ix.comp_pos[r.competency.id] if r.competency is not None else -1 for r in d], dtype=np.int64)
+        conf = np.array([r.score for r in d], dtype=np.float64)
+        stated = np.array([r.years if r.method == "experience" and r.years is not None else np.nan for r in d])
+        edu = np.array([EDUCATION_LEVELS.index(r.education) if r.education else -1 for r in d], dtype=np.int64)
+        lang_col = np.array([langs.index(r.competency.id) if r.competency is not None and r.competency.id in langs
+                             else -1 for r in d], dtype=np.int64)
+        lang_level = np.array([CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL for r in d], dtype=np.int64)
+
+        rows, codes = reading.rows, reading.codes
+        evidence = np.zeros((n, n_comp))
+        hit = pos[codes] >= 0
+        np.maximum.at(evidence, (rows[hit], pos[codes[hit]]), conf[codes[hit]])
+        from_text = np.full(n, np.nan)
+        told = ~np.isnan(stated[codes])
+        np.fmax.at(from_text, rows[told], stated[codes[told]])
+        given = np.full(n, np.nan) if years is None else np.asarray(years, dtype=np.float64)
+        education = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(education, rows, edu[codes])
+        languages = np.full((n, len(langs)), NOT_LISTED, dtype=np.int64)
+        spoken = lang_col[codes] >= 0
+        np.maximum.at(languages, (rows[spoken], lang_col[codes[spoken]]), lang_level[codes[spoken]])
+        return Candidates(evidence, np.where(np.isnan(given), from_text, given), education, languages)
+
+    # -- 4: scores -------------------------------------------------------------------------------
+
+    def score(self, cands: Candidates, chosen: Sequence[int]) -> Scores:
+        return evaluate(self.ix, cands, chosen)
+
+    def unrecognised(self, reading: Reading) -> list[list[str]]:
+        """Per row, the items that named no competency (as written), in order."""
+        out: list[list[str]] = [[] for _ in range(reading.n_rows)]
+        bad = np.array([r.method == "none" for r in reading.distinct], dtype=bool)
+        mask = bad[reading.codes] if len(reading.codes) else np.zeros(0, dtype=bool)
+        for row, code in zip(reading.rows[mask].tolist(), reading.codes[mask].tolist()):
+            out[row].append(reading.distinct[code].raw.strip())
+        return out
+
+    # -- 5: one candidate, explained ---------------------------------------------------------------
+
+    def report(self, items: Sequence[Resolution], reading: Reading, *, years: float | None, chosen: Sequence[int],
+               top: int | None = None) -> MatchReport:
+        """Every chosen role for the single candidate of `reading`, best first, with the next step."""
+        cands = self.candidates(reading, None if years is None else np.array([years], dtype=np.float64))
+        scores = self.score(cands, chosen)
+        evidence = [i for i in items if i.competency is not None]
+        _, source = credits(self.ix, [self.ix.comp_pos[i.competency.id] for i in evidence],  # type: ignore[union-attr]
+                            [i.score for i in evidence])
+        stated_years = None if np.isnan(cands.years[0]) else float(cands.years[0])
+        explained: dict[int, RoleMatch] = {}
+
+        def explain(r: int) -> RoleMatch:
+            if r not in explained:
+                explained[r] = self._role_match(r, scores, cands, source, evidence, stated_years)
+            return explained[r]
+
+        results = [explain(r) for r in scores.order[0].tolist()]
+        next_steps: list[CareerStep] = []
+        if results:
+            best = results[0].role
+            next_steps = [CareerStep(best, explain(self.ix.role_ids.index(nxt))) for nxt in best.career_next]
+        return MatchReport(tuple(results[:top] if top is not None else results), tuple(items), tuple(next_steps),
+                           stated_years)
+
+    def _role_match(self, r: int, scores: Scores, cands: Candidates, source: np.ndarray,
+                    evidence: Sequence[Resolution], years: float | None) -> RoleMatch:
+        ix = self.ix
+        role = ix.data.roles[ix.role_ids[r]]
+        comps = ix.data.competencies
+        credit = scores.credit[0]
+        matched: list[Evidence] = []
+        for req in role.requirements:
+            j = ix.comp_pos[req.competency_id]
+            if credit[j] > 0:
+                ev = evidence[int(source[j])]
+                matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[j]), ev.raw,
+                                        ev.competency))  # type: ignore[arg-type]
+        matched.sort(key=lambda e: (-e.weight * e.credit, e.competency.id))
+        weight = {ix.comp_pos[req.competency_id]: req.weight for req in role.requirements}
+        cols, gaps = gap_order(ix, r, scores.credit[:1])
+        missing = [Missing(comps[ix.comp_ids[j]], weight[j], float(credit[j]),
+                           tuple(helpful_courses(ix, j, float(credit[j]))))
+                   for j, g in zip(cols[0].tolist(), gaps[0].tolist()) if g > 0]
+        plan = tuple(PlanStep(ix.data.courses[ix.course_ids[k]], gain, after)
+                     for k, gain, after in learning_plan(ix, r, credit))
+        return RoleMatch(role, float(scores.fits[0, r]), tuple(matched), tuple(missing),
+                         self._gates(r, scores, cands, years), plan)
+
+    def _gates(self, r: int, scores: Scores, cands: Candidates, years: float | None) -> tuple[Gate, ...]:
+        out: list[Gate] = []
+        for spec, code in zip(gate_specs(self.ix, r), scores.gates[r][0].tolist()):
+            if spec.name == "years":
+                found = None if years is None else f"{years:g}"
+            elif spec.name == "language":
+                level = int(cands.languages[0, spec.column])
+                found = CEFR_LEVELS[level] if level >= 0 else ("listed, no level" if level == LISTED_NO_LEVEL else None)
+            else:
+                level = int(cands.education[0])
+                found = EDUCATION_LEVELS[level] if level >= 0 else None
+            out.append(Gate(spec.name, STATUS[code], spec.required, found, spec.mandatory, spec.subject, spec.source))
+        return tuple(out)
