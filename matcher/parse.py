@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
@@ -20,11 +21,11 @@ from .vocab import is_heading
 
 
 _BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
-_LINE_SPLIT = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\t")
 # Separators within a line; a comma between digits is a decimal comma ("1,5 Jahre"). Pieces
 # are stripped afterwards rather than matching spaces here, which would backtrack over long runs.
 _PIECE_SPLIT = re.compile(r"[;|•·∙▪●]|(?<!\d),|,(?!\d)")
 _GROUP_MARK = re.compile(r"[,;|•·]")
+_SEPARATORS = "|•·∙▪●"  # besides ";", as _PIECE_SPLIT has them
 
 
 _CEFR = re.compile(r"\b(?:GER|GERS|CEFR|Niveau|Level)?\s*[:\-]?\s*\b([ABC][12])(?:[+]|\s*[-/]\s*[ABC][12])?\b", re.I)
@@ -165,20 +166,33 @@ def parse_item(raw: str) -> Item:
 def split_items(text: str) -> list[str]:
     """Split a pasted skills section into raw item strings (order kept, empties dropped).
 
+    Lines (any line break, U+2028, tab), then `;` `|` bullets and commas (not a decimal comma).
     `Heading: a, b` gives `a` and `b` (the heading names a group); `Englisch: C1` stays one
-    item because what follows the colon is only a level.
+    item because what follows the colon is only a level. The one splitter for a pasted CV and
+    a batch cell alike, so it avoids regular expressions where plain string methods do.
     """
     out: list[str] = []
-    for line in _LINE_SPLIT.split(clean(text)):
+    for line in clean(text).replace("\t", "\n").splitlines():
         line = _BULLET.sub("", line).strip()
         if not line or (line.endswith(":") and len(line) <= 60):
             continue  # empty, or a heading such as "Skills:" / "Kenntnisse:"
-        head, sep, rest = line.partition(":")
-        if sep and len(head) <= 40 and _GROUP_MARK.search(rest) and not _is_annotation(rest):
-            line = rest
-        pieces = _PIECE_SPLIT.split(line)
-        out.extend(p for p in (piece.strip() for piece in pieces) if p and key(p) and not is_heading(p))
+        if ":" in line:
+            head, _, rest = line.partition(":")
+            if len(head) <= 40 and _GROUP_MARK.search(rest) and not _is_annotation(rest):
+                line = rest
+        if "," in line:
+            pieces = _PIECE_SPLIT.split(line)
+        else:  # the common case, without a regular expression
+            for sep in _SEPARATORS:
+                line = line.replace(sep, ";")
+            pieces = line.split(";")
+        out.extend(p for p in map(str.strip, pieces) if _is_item(p))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _is_item(piece: str) -> bool:
+    return bool(key(piece)) and not is_heading(piece)
 
 
 def parse(skills: str | list[str] | tuple[str, ...]) -> list[Item]:

@@ -55,7 +55,7 @@ def test_german_excel_export_with_german_headers(matcher, tmp_path):
                      header=("Personalnummer", "Fähigkeiten", "Berufserfahrung"))
     out = scores(matcher, path, tmp_path)
     assert out["id"].tolist() == ["E1", "E2", "E3"] and (out["status"] == "ok").all()
-    assert out["years"].tolist() == ["5.0", "2.0", "8.0"]
+    assert out["years"].tolist() == ["5", "2", "8"]
 
 
 def test_quoted_newlines_in_cells(matcher, tmp_path):

@@ -172,7 +172,7 @@ def test_parquet_with_unexpected_types(matcher, tmp_path):
     matcher.score_file(tmp_path / "w.parquet", tmp_path / "o.csv")
     df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
     assert df["status"].tolist() == ["ok", "error", "ok"] and df.loc[1, "reason"] == "empty skills"
-    assert df["years"].tolist()[0] == "5.0"
+    assert df["years"].tolist()[0] == "5"
 
 
 def test_csv_with_broken_quoting_is_a_clear_error_or_kept(capsys, tmp_path):

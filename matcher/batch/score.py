@@ -17,11 +17,12 @@ import numpy as np
 
 from ..limits import MAX_CELL_CHARS
 from ..parse import years_value
-from ..score import STATUS, gap_order, gate_specs, helpful_courses
+from ..score import STATUS, Scores, gap_order, gate_specs, helpful_courses
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..index import Index
     from ..pipeline import Pipeline
 
 TOP_MISSING = 3
@@ -94,34 +95,43 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     return ChunkScores(out, scores.credit, best, ok)
 
 
-def _target_role_columns(p: "Pipeline", scores, best: np.ndarray, ok: np.ndarray,
-                         lang: str) -> tuple[list[str], list[str], list[str]]:
-    """Per row, for its best role: the years gate status, the top missing skills, a course for each."""
+def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np.ndarray,
+                         lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row, for its best role: the years gate status, the top missing skills, a course for each.
+
+    Employees share gap patterns, so each distinct (gaps, credits) pattern is formatted once.
+    """
     ix = p.ix
     comps = list(ix.data.competencies.values())
     n = len(best)
-    gate, labels, courses = [""] * n, [""] * n, [""] * n
+    gate, labels, courses = (np.full(n, "", dtype=object) for _ in range(3))
     for r in np.unique(best[ok]).tolist():
         idx = np.nonzero(ok & (best == r))[0]
-        years_at = [k for k, s in enumerate(gate_specs(ix, r)) if s.name == "years"]
-        status = scores.gates[r][idx, years_at[0]].tolist() if years_at else None
+        years_at = [k for k, spec in enumerate(gate_specs(ix, r)) if spec.name == "years"]
+        if years_at:
+            gate[idx] = np.asarray(STATUS, dtype=object)[scores.gates[r][idx, years_at[0]]]
         cols, gaps = gap_order(ix, r, scores.credit[idx], limit=TOP_MISSING)
-        credit = scores.credit[idx[:, None], cols]
-        memo: dict[tuple, tuple[str, str]] = {}
-        for k, row in enumerate(idx.tolist()):
-            picks = tuple(j for j, g in zip(cols[k].tolist(), gaps[k].tolist()) if g > 0)
-            have = tuple(credit[k, :len(picks)].tolist())
-            if (picks, have) not in memo:  # employees share gap patterns: format each once
-                chosen: list[str] = []
-                for j, c in zip(picks, have):
-                    for course in helpful_courses(ix, j, c, limit=1):
-                        if course.title(lang) not in chosen:
-                            chosen.append(course.title(lang))
-                memo[picks, have] = ("; ".join(comps[j].label(lang) for j in picks), "; ".join(chosen))
-            labels[row], courses[row] = memo[picks, have]
-            if status is not None:
-                gate[row] = STATUS[status[k]]
+        missing = gaps > 0
+        picks = np.where(missing, cols, -1)
+        have = np.where(missing, np.take_along_axis(scores.credit[idx], cols, axis=1), 0.0)
+        patterns, inverse = np.unique(np.concatenate([picks, have], axis=1), axis=0, return_inverse=True)
+        k = picks.shape[1]
+        text = [_format_gaps(ix, comps, [int(j) for j in pattern[:k] if j >= 0], pattern[k:].tolist(), lang)
+                for pattern in patterns]
+        inverse = inverse.reshape(-1)
+        labels[idx] = np.asarray([t[0] for t in text], dtype=object)[inverse]
+        courses[idx] = np.asarray([t[1] for t in text], dtype=object)[inverse]
     return gate, labels, courses
+
+
+def _format_gaps(ix: "Index", comps: list, picks: list[int], have: list[float], lang: str) -> tuple[str, str]:
+    """The missing skills' labels, and the first helpful course of each (without repeats)."""
+    chosen: list[str] = []
+    for j, c in zip(picks, have):
+        for course in helpful_courses(ix, j, c, limit=1):
+            if course.title(lang) not in chosen:
+                chosen.append(course.title(lang))
+    return "; ".join(comps[j].label(lang) for j in picks), "; ".join(chosen)
 
 
 def mark_duplicates(scores: "pd.DataFrame", seen: dict[str, int]) -> int:

@@ -54,7 +54,12 @@ def _neutralise_frame(df: "pd.DataFrame") -> "pd.DataFrame":
 
 
 class Writer:
-    """Streams chunks to a temporary file next to the target; `commit` renames it into place."""
+    """Streams chunks to a temporary file next to the target; `commit` renames it into place.
+
+    The temporary file is created exclusively and without following links, so a link planted
+    in the output folder cannot make a run overwrite another file. CSV and Parquet are written
+    by pyarrow (CSV: strings quoted, numbers bare, a missing value empty), chunk by chunk.
+    """
 
     def __init__(self, target: Path, fmt: str) -> None:
         self.target = target
@@ -67,43 +72,49 @@ class Writer:
         self.tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
         _remove_stale_temporaries(target)
         self._fh: Any = None
-        self._pq: Any = None
+        self._writer: Any = None
+        self._schema: Any = None
         self._frames: list[Any] = []
-        self._header = True
+
+    def _open(self) -> Any:
+        if self._fh is None:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            self._fh = os.fdopen(os.open(self.tmp, flags, 0o644), "wb")
+        return self._fh
 
     def write(self, df: "pd.DataFrame") -> None:
-        if self.fmt == "csv":
-            if self._fh is None:
-                self._fh = open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            _neutralise_frame(df).to_csv(self._fh, index=False, header=self._header, lineterminator="\n")
-            self._header = False
-        elif self.fmt == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            if self._pq is None:
-                self._pq = pq.ParquetWriter(self.tmp, table.schema)
-            self._pq.write_table(table.cast(self._pq.schema))
-        else:  # xlsx: openpyxl needs the rows in one go
+        if self.fmt == "xlsx":  # openpyxl needs the rows in one go
             self._frames.append(_neutralise_frame(df))
+            return
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(_neutralise_frame(df) if self.fmt == "csv" else df, preserve_index=False)
+        if self._writer is None:
+            self._schema = table.schema
+            if self.fmt == "csv":
+                import pyarrow.csv as pcsv
+
+                self._writer = pcsv.CSVWriter(self._open(), table.schema,
+                                              write_options=pcsv.WriteOptions(quoting_style="needed"))
+            else:
+                import pyarrow.parquet as pq
+
+                self._writer = pq.ParquetWriter(self._open(), table.schema)
+        self._writer.write_table(table.cast(self._schema))
 
     def commit(self) -> None:
-        if self.fmt == "csv":
-            if self._fh is None:
-                self._fh = open(self.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-        elif self.fmt == "parquet":
-            if self._pq is not None:
-                self._pq.close()
-        else:
-            _write_xlsx(self.tmp, self._frames)
+        if self.fmt == "xlsx":
+            _write_xlsx(self._open(), self._frames)
+        elif self._writer is not None:
+            self._writer.close()
+        fh = self._open()
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
         os.replace(self.tmp, self.target)
 
     def abort(self) -> None:
-        for closer in (self._fh, self._pq):
+        for closer in (self._writer, self._fh):
             try:
                 if closer is not None:
                     closer.close()
@@ -130,7 +141,7 @@ def _remove_stale_temporaries(target: Path) -> None:
             continue
 
 
-def _write_xlsx(path: Path, frames: list[Any]) -> None:
+def _write_xlsx(fh: Any, frames: list[Any]) -> None:
     """XLSX with fixed timestamps, so that a re-run gives byte-identical output."""
     import datetime
 
@@ -158,7 +169,7 @@ def _write_xlsx(path: Path, frames: list[Any]) -> None:
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
                 content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
             dst.writestr(fixed, content)
-    path.write_bytes(out.getvalue())
+    fh.write(out.getvalue())
 
 
 def format_of(path: Path) -> str:
