@@ -20,7 +20,7 @@ import numpy as np
 from .errors import InputError, UsageError
 from .index import Index, get_index
 from .limits import MAX_ITEMS, MAX_TEXT_CHARS
-from .loader import ENV_DATA_DIR
+from .overlay import ENV_DATA_DIR
 from .pipeline import Pipeline
 from .results import MatchReport, Resolution, RoleMatch
 from .score import role_positions

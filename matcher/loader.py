@@ -1,10 +1,9 @@
 """Read the competency tree, role profiles and courses, validate them, layer the user's overlay.
 
-Bundled data is read through importlib.resources, so an installed wheel works with no
-checkout around. A user overlay (`--data-dir DIR` or `MATCHER_DATA_DIR`) mirrors the bundled
-layout (`taxonomy/*.yaml`, `profiles/roles/*.yaml`, `profiles/*.yaml` with courses) and is
-applied on top: it can add competencies, aliases, roles and courses, or replace a bundled
-entry with the same id. Bundled files are never written.
+The files come from `overlay.data_files` (bundled first, then the overlay); entries of the
+overlay add competencies, aliases, roles and courses, or replace a bundled entry with the same
+id. Bundled files are never written. `role_to_yaml` is the inverse of the role reader, so a
+role written back (by `import-bis`) reads as it was.
 
 Validation collects every problem before failing, each naming the file, the entry and the
 fix, because a user editing YAML wants the whole list at once.
@@ -12,22 +11,18 @@ fix, because a user editing YAML wants the whole list at once.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import DataError
-from .limits import MAX_DATA_FILE_BYTES
 from .model import (
     CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, Alias, Competency, Course, Data, Gates,
     LanguageRequirement, Requirement, Role, SalaryBand, section_weight,
 )
 from .normalise import key
+from .overlay import SourceFile, data_files
 
-ENV_DATA_DIR = "MATCHER_DATA_DIR"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
 
@@ -40,59 +35,6 @@ def _safe_loader() -> Any:
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One data file: a display name for messages, and its bytes."""
-
-    name: str
-    layer: str  # "bundled" | "overlay"
-    group: str  # "taxonomy" | "roles" | "courses"
-    content: bytes
-
-
-def data_files(data_dir: Path | str | None = None) -> list[SourceFile]:
-    """Every data file, bundled first then overlay, each group sorted by name for determinism."""
-    files: list[SourceFile] = []
-    tax = resources.files("matcher.taxonomy")
-    prof = resources.files("matcher.profiles")
-    bundled = [
-        ("taxonomy", tax, "*.yaml"),
-        ("courses", prof, "*.yaml"),
-        ("roles", prof.joinpath("roles"), "*.yaml"),
-    ]
-    for group, folder, _ in bundled:
-        entries = sorted((p for p in folder.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
-        for entry in entries:
-            rel = f"{'profiles/roles' if group == 'roles' else 'profiles' if group == 'courses' else 'taxonomy'}/{entry.name}"
-            files.append(SourceFile(f"<bundled>/{rel}", "bundled", group, entry.read_bytes()))
-    if data_dir is not None:
-        root = Path(data_dir)
-        if not root.is_dir():
-            raise DataError([f"{root}: the data directory does not exist or is not a directory. "
-                             f"Fix: create it, or point --data-dir / {ENV_DATA_DIR} at an existing directory."])
-        for group, sub in (("taxonomy", "taxonomy"), ("courses", "profiles"), ("roles", "profiles/roles")):
-            folder = root / sub
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.glob("*.yaml")):
-                if path.name.startswith("."):
-                    continue  # temporary files of an interrupted write
-                size = path.stat().st_size
-                if size > MAX_DATA_FILE_BYTES:
-                    raise DataError([f"{path}: {size} bytes is over the {MAX_DATA_FILE_BYTES} byte limit for a data file. "
-                                     "Fix: split it or remove it."])
-                files.append(SourceFile(str(path), "overlay", group, path.read_bytes()))
-    return files
-
-
-def fingerprint(files: Iterable[SourceFile]) -> str:
-    """Hash of every data file's name and content: the index is stale when this changes."""
-    h = hashlib.sha256()
-    for f in files:
-        h.update(f.name.encode() + b"\0" + hashlib.sha256(f.content).digest())
-    return h.hexdigest()
 
 
 def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = None) -> Data:
@@ -373,6 +315,37 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
         languages=tuple(langs), gates=gates, career_next=_strings(career.get("next")), salary=tuple(salary),
         origin=f.name,
     )
+
+
+def role_to_yaml(role: Role) -> dict[str, Any]:
+    """A loaded role back in the data format: the inverse of `_read_role` (a test proves the round trip).
+
+    `import-bis` uses it to carry a role's other fields through an update."""
+    out: dict[str, Any] = {"id": role.id, "title": {"de": role.title_de, "en": role.title_en}, "source": role.source}
+    if role.ams_code:
+        out["ams_code"] = role.ams_code
+    if role.bis_area:
+        out["bis_area"] = role.bis_area
+    out["title_aliases"] = {"de": list(role.title_aliases)}
+    out["related_roles"] = {"de": list(role.related_roles)}
+    out["requirements"] = [
+        {"id": r.competency_id, **({"sections": list(r.sections)} if r.sections else {"weight": r.weight}),
+         **({"source": r.source} if r.source else {}), **({"note": r.note} if r.note else {})}
+        for r in role.requirements
+    ]
+    out["languages"] = [{"id": lr.competency_id, "level": lr.level, "required": lr.required,
+                         **({"source": lr.source} if lr.source else {}), **({"note": lr.note} if lr.note else {})}
+                        for lr in role.languages]
+    g = role.gates
+    gates: dict[str, Any] = {k: v for k, v in (("min_years", g.min_years), ("education", g.education),
+                                                 ("education_note", g.education_note)) if v is not None}
+    gates.update(g.sources)
+    if g.qualification_levels:
+        gates["qualification_levels"] = {"de": list(g.qualification_levels)}
+    out["gates"] = gates
+    out["career"] = {"next": list(role.career_next)}
+    out["salary"] = [s.to_dict() for s in role.salary]
+    return out
 
 
 def _read_courses(f: SourceFile, doc: dict, comps: dict[str, Competency], problems: list[str]) -> list[Course]:

@@ -172,13 +172,6 @@ class Course:
     def title(self, lang: str = "de") -> str:
         return self.title_en if lang == "en" else self.title_de
 
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id, "title_de": self.title_de, "title_en": self.title_en, "kind": self.kind,
-            "develops": list(self.develops), "source": self.source, "provider_types": list(self.provider_types),
-            "providers": list(self.providers), "entry_requirements": list(self.entry_requirements),
-        }
-
 
 @dataclass(frozen=True)
 class Data:

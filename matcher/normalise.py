@@ -57,10 +57,6 @@ def key(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
-def tokens(text: str) -> list[str]:
-    return key(text).split()
-
-
 def slugify(text: str) -> str:
     """A stable id from a German term: `Kundenbetreuungskenntnisse` -> `kundenbetreuungskenntnisse`.
 

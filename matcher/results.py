@@ -32,10 +32,6 @@ class Resolution:
     years: float | None = None
     education: str | None = None
 
-    @property
-    def recognised(self) -> bool:
-        return self.competency is not None
-
     def to_dict(self) -> dict:
         return {
             "input": self.raw, "text": self.text, "competency": _comp(self.competency), "score": self.score,

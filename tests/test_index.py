@@ -10,7 +10,8 @@ import pytest
 
 from matcher.index import store as index_mod
 from matcher.index import NGRAM_RANGE, build_index, char_wb_ngrams, get_index, paths_for
-from matcher.loader import data_files, fingerprint, load
+from matcher.loader import load
+from matcher.overlay import data_files, fingerprint
 
 
 def test_query_vectors_equal_sklearn_transform(index):

@@ -24,7 +24,8 @@ import numpy as np
 
 from .. import __version__
 from ..fsutil import atomic_write_bytes, file_lock
-from ..loader import SourceFile, data_files, fingerprint, load
+from ..loader import load
+from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
