@@ -35,8 +35,17 @@ def main() -> None:
     rounds = [timed(lambda: m.match(CV), 200) for _ in range(5)]  # the machine is noisy: 5 rounds
     p50s = sorted(1000 * statistics.median(r) for r in rounds)
     warm = [t for r in rounds for t in r]
-    print(f"warm match(), 15 items, all roles: p50 {statistics.median(p50s):.2f} ms (rounds {p50s[0]:.2f}-"
+    print(f"warm match(), the same 15 items again (cached): p50 {statistics.median(p50s):.2f} ms (rounds {p50s[0]:.2f}-"
           f"{p50s[-1]:.2f}), p95 {1000 * sorted(warm)[int(0.95 * len(warm))]:.2f} ms  (target p50 < 5 ms)")
+
+    def fresh() -> None:
+        m.pipeline.clear_cache()  # resolve every item again, as for a CV never seen before
+        m.match(CV)
+
+    rounds = [timed(fresh, 200) for _ in range(5)]
+    p50s = sorted(1000 * statistics.median(r) for r in rounds)
+    print(f"warm match(), 15 new items (resolution cache cleared each time): p50 {statistics.median(p50s):.2f} ms "
+          f"(rounds {p50s[0]:.2f}-{p50s[-1]:.2f})  (target p50 < 5 ms)")
 
     cold = timed(lambda: subprocess.run([MATCHER, "match", CV], capture_output=True, check=True), 7)
     print(f"cold `matcher match`: median {statistics.median(cold):.3f} s  (target < 1 s)")

@@ -186,7 +186,8 @@ def split_items(text: str) -> list[str]:
             for sep in _SEPARATORS:
                 line = line.replace(sep, ";")
             pieces = line.split(";")
-        out.extend(p for p in map(str.strip, pieces) if _is_item(p))
+        out.extend(p for p in map(str.strip, pieces)
+                   if (_is_item(p) if len(p) <= MAX_ITEM_CHARS else _is_item.__wrapped__(p)))
     return out
 
 

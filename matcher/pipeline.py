@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import parse_item, split_items
@@ -70,22 +71,30 @@ class Pipeline:
         """How one item as written is read (cached by the exact string)."""
         hit = self._cache.get(raw)
         if hit is None:
-            if len(self._cache) >= CACHE_LIMIT:
-                self._cache.clear()
-            hit = self._cache[raw] = self._resolve(raw)
+            hit = self._resolve(raw)
+            if len(raw) <= MAX_ITEM_CHARS:  # a pasted megabyte line is read, not kept
+                if len(self._cache) >= CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache[raw] = hit
         return hit
+
+    def clear_cache(self) -> None:
+        """Forget resolved strings (memory; or to time resolution itself in benchmarks)."""
+        self._cache.clear()
 
     def _resolve(self, raw: str) -> Resolution:
         item = parse_item(raw)
         if item.kind in ("education", "experience"):
-            return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education)
+            return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
+                              truncated=item.truncated)
         if not key(item.text):
-            return Resolution(raw, item.text, None, 0.0, "empty")
+            return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
         m = self.resolver.resolve(item.text)
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         comp = comps[ids[m.comp]] if m.comp is not None else None
         hint = comps[ids[m.hint]] if m.hint is not None else None
-        return Resolution(raw, item.text, comp, m.score, m.method, hint, m.hint_score, item.level, item.years)
+        return Resolution(raw, item.text, comp, m.score, m.method, hint, m.hint_score, item.level, item.years,
+                          truncated=item.truncated)
 
     def read(self, rows: Sequence[Sequence[str]]) -> Reading:
         """Resolve every candidate's raw items, each distinct string once."""

@@ -31,12 +31,13 @@ class Resolution:
     level: str | None = None
     years: float | None = None
     education: str | None = None
+    truncated: bool = False  # the item was longer than MAX_ITEM_CHARS and was cut
 
     def to_dict(self) -> dict:
         return {
             "input": self.raw, "text": self.text, "competency": _comp(self.competency), "score": self.score,
             "method": self.method, "hint": _comp(self.hint), "hint_score": self.hint_score, "level": self.level,
-            "years": self.years, "education": self.education,
+            "years": self.years, "education": self.education, "truncated": self.truncated,
         }
 
 

@@ -111,6 +111,7 @@ def test_one_megabyte_line(matcher):
     start = time.perf_counter()
     (item,) = matcher.resolve(["Vertrieb" * 131072])
     assert item.competency is None or item.text and time.perf_counter() - start < 5
+    assert item.truncated and item.to_dict()["truncated"] is True  # the README's promise: cut and flagged
     assert parse(["x" * 1_000_000])[0].truncated
 
 

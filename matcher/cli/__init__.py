@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .. import __version__
 from ..errors import InputError, MatcherError, UsageError
 from ..fsutil import decode_text
-from ..limits import MAX_INPUT_BYTES, MAX_ITEMS
+from ..limits import MAX_INPUT_BYTES, MAX_ITEM_CHARS, MAX_ITEMS
 from ..parse import years_value
 from .batch import add_batch_arguments
 from .render import print_explain, print_report, shown, terminal
@@ -241,15 +241,16 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
     for r in results:
         raw = escape(shown(r.raw))
+        cut = f"cut to {MAX_ITEM_CHARS} characters" if r.truncated else ""
         if r.competency is not None:
-            note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "")
-                             if x)
+            note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "",
+                                         cut) if x)
             table.add_row(raw, r.competency.label(args.lang), f"{r.score:.2f}", r.method, note)
         elif r.method in ("education", "experience"):
             table.add_row(raw, "-", "-", r.method, r.education or (f"{r.years:g} years" if r.years else ""))
         else:
             hint = f"closest: {r.hint.label(args.lang)} ({r.hint_score:.2f})" if r.hint is not None else ""
-            table.add_row(raw, "not recognised", "-", r.method, hint)
+            table.add_row(raw, "not recognised", "-", r.method, ", ".join(x for x in (hint, cut) if x))
     terminal().print(table)
     return 0
 
