@@ -1,0 +1,17 @@
+"""Smoke runs of the benchmarks, so that they never rot (the figures come from `make bench`)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def test_batch_benchmark_smoke_run(tmp_path):
+    proc = subprocess.run([sys.executable, str(BENCH / "bench_batch.py"), "--rows", "300", "--runs", "1",
+                           "--sample", "50", "--skip-million"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for line in ("matcher batch, 300 employees", "I/O floor", "ratio batch / I/O floor", "extractOne"):
+        assert line in proc.stdout, proc.stdout
