@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 import numpy as np
 
 from ..errors import InputError, UsageError
-from ..limits import CHUNK_ROWS
+from ..limits import CHUNK_ROWS, MAX_CELL_CHARS
 from ..normalise import key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,35 +46,51 @@ class Layout:
     sheet: str | int = 0  # XLSX: sheet name or position
 
 
-def _detect_encoding(sample: bytes) -> str:
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        sample[:-4].decode("utf-8") if len(sample) > 4 else sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    # Valid UTF-8 multi-byte characters next to invalid bytes: a mixed file. Read it as UTF-8
-    # so the odd rows show up as undecodable (and are reported) instead of turning every
-    # UTF-8 umlaut into mojibake.
-    decoded = sample.decode("utf-8", errors="replace")
-    if any(ord(ch) > 127 and ch != "\ufffd" for ch in decoded):
-        return "utf-8"
-    return "cp1252"  # German Excel exports
+def _detect_encoding(path: Path) -> str:
+    """UTF-16 or UTF-8 by BOM; UTF-8 when the whole file decodes as UTF-8; cp1252 (German Excel)
+    when no valid UTF-8 multi-byte character appears anywhere. A file with both (rows pasted from
+    two sources) is read as UTF-8, so the odd rows show up as undecodable and are reported
+    instead of turning every UTF-8 umlaut into mojibake. Reads the whole file (in blocks): an
+    umlaut in row 90,000 decides as much as one in row 1."""
+    import codecs
+
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(b"\xef\xbb\xbf"):
+            return "utf-8-sig"
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        fh.seek(0)
+        strict = codecs.getincrementaldecoder("utf-8")()
+        lenient = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        valid, multibyte = True, False
+        while block := fh.read(1 << 20):
+            if valid:
+                try:
+                    strict.decode(block)
+                    continue
+                except UnicodeDecodeError:
+                    valid = False
+            if not multibyte:
+                multibyte = any(ord(ch) > 127 and ch != "\ufffd" for ch in lenient.decode(block))
+            if multibyte:
+                return "utf-8"
+        if valid:
+            try:
+                strict.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError:
+                pass
+    return "cp1252"
 
 
-def _detect_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
-    if not lines:
-        return ","
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        header = lines[0]
-        counts = {d: header.count(d) for d in ",;\t|"}
-        return max(counts, key=lambda d: counts[d]) if max(counts.values()) else ","
+def _detect_delimiter(header: str) -> str:
+    """The delimiter is what separates the header's names: the most frequent of `, ; tab |` in
+    the header line (a comma on a tie or when there is none). Linear in the line's length,
+    unlike csv.Sniffer, which a crafted line can keep busy for seconds."""
+    counts = {d: header.count(d) for d in ",;\t|"}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
 
 def pick_column(columns: Iterable[str], wanted: str | None, names: tuple[str, ...], what: str, option: str,
@@ -131,10 +147,10 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
             if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise InputError(f"{path}: binary data, not a CSV file",
                                  fix="export as CSV, or use the .xlsx/.parquet extension for those formats")
-            enc = _detect_encoding(sample)
-            text = sample.decode(enc, errors="replace")
-            delim = _detect_delimiter(text)
-            header = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+            enc = _detect_encoding(path)
+            lines = [ln for ln in sample.decode(enc, errors="replace").splitlines() if ln.strip()]
+            delim = _detect_delimiter(lines[0] if lines else "")
+            header = next(csv.reader(lines[:1], delimiter=delim), [])
             columns = [c.strip() for c in header]
             fmt = "csv"
     except InputError:
@@ -159,6 +175,7 @@ def select_columns(df: "pd.DataFrame", layout: Layout) -> "pd.DataFrame":
     out["id"] = _text_column(df[layout.id_col]) if layout.id_col else ""
     out["skills"] = _text_column(df[layout.skills_col])
     out["years"] = _text_column(df[layout.years_col]) if layout.years_col else ""
+    out["problem"] = ""
     return out.reset_index(drop=True)
 
 
@@ -183,12 +200,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def csv_options(layout: Layout) -> dict[str, Any]:
-    """The options every CSV reader uses (the local engine and Dask alike), so both read the same rows."""
-    return {"sep": layout.delimiter, "encoding": layout.encoding, "encoding_errors": "replace", "dtype": str,
-            "keep_default_na": False, "skipinitialspace": True, "on_bad_lines": "warn"}
-
-
 def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: bool = False,
                 progress: Callable[[int], None] | None = None) -> Iterator["pd.DataFrame"]:
     """Normalised chunks (id, skills, years) in file order."""
@@ -199,7 +210,8 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
 
     try:
         if layout.fmt == "xlsx":
-            frame = pd.read_excel(layout.path, sheet_name=layout.sheet, dtype=object)  # not streamed: read whole
+            # not streamed: read whole; "NA", "NULL", "None" are ids or text here, not missing values
+            frame = pd.read_excel(layout.path, sheet_name=layout.sheet, dtype=object, na_filter=False)
             frame = frame.loc[:, [c for c in frame.columns if str(c) in layout.columns]]
             frame.columns = [str(c) for c in frame.columns]
             for start in range(0, len(frame), chunk_rows):
@@ -213,13 +225,7 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
             for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
                 yield select_columns(batch.to_pandas(), layout)
             return
-        with layout.path.open("rb") as raw:
-            reader = pd.read_csv(raw, chunksize=chunk_rows, engine="c", **csv_options(layout))
-            for chunk in reader:
-                chunk.columns = [str(c).strip() for c in chunk.columns]
-                yield select_columns(chunk, layout)
-                if progress:
-                    progress(raw.tell())
+        yield from _csv_chunks(layout, chunk_rows, progress)
     except (InputError, UsageError):
         raise
     except Exception as exc:  # noqa: BLE001 - malformed file: clear message, no traceback
@@ -227,6 +233,80 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
         raise InputError(f"{layout.path}: cannot read the file ({type(exc).__name__}: {first_line})",
                          fix="check the export (delimiter, quoting) or name the columns with --id-col/--skills-col"
                          ) from None
+
+
+def _csv_chunks(layout: Layout, chunk_rows: int, progress: Callable[[int], None] | None) -> Iterator["pd.DataFrame"]:
+    """CSV rows as chunks, each input record exactly once and in order.
+
+    A record whose field count differs from the header's, or whose quoted cell swallowed what
+    look like further rows (a quote opened and never closed), keeps its place with a `problem`
+    (its row becomes an error with that reason): it is never re-aligned, merged or dropped.
+    Surplus fields that are all empty (a delimiter at the end of data lines) are harmless.
+    """
+    import pandas as pd
+
+    cols = {name: i for i, name in enumerate(layout.columns)}
+    width = len(layout.columns)
+    want = [cols[c] if c else -1 for c in (layout.id_col, layout.skills_col, layout.years_col)]
+    csv.field_size_limit(max(MAX_CELL_CHARS * 100, 1 << 24))
+    with layout.path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=layout.encoding, errors="replace", newline=None)
+        # strict: a quote closed in the middle of a field, or never closed, stops the run with the
+        # line, rather than letting the rows after it slide into one cell
+        reader = csv.reader(text, delimiter=layout.delimiter, skipinitialspace=True, strict=True)
+        buf: list[tuple[str, str, str, str]] = []
+        line = 0
+        for fields in _records(reader, layout.path):
+            if not line:
+                line = reader.line_num
+                continue  # the header
+            start, line = line + 1, reader.line_num
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # a blank line is not a record
+            if _swallowed_rows(fields, width, layout.delimiter):
+                raise InputError(f"{layout.path}: line {start}: a quote opened in this row is not closed, so the "
+                                 f"lines after it (up to line {line}) would be read into one cell; nothing was written",
+                                 fix="close the quote in that row of the export (or remove it), then run again")
+            buf.append((*(fields[i] if 0 <= i < len(fields) else "" for i in want),
+                        _record_problem(fields, width)))  # type: ignore[arg-type]
+            if len(buf) >= chunk_rows:
+                yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"])
+                buf = []
+                if progress:
+                    progress(raw.tell())
+        if buf:
+            yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"])
+
+
+def _records(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
+    line = 0
+    try:
+        for fields in reader:
+            line = reader.line_num  # type: ignore[attr-defined]
+            yield fields
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {line + 1}: broken quoting, a quote is not closed where the field ends "
+                         f"({exc}); nothing was written",
+                         fix="close or remove the stray quote in that row of the export, then run again") from None
+
+
+def _record_problem(fields: list[str], width: int) -> str:
+    if len(fields) != width and not (len(fields) > width and not any(f.strip() for f in fields[width:])):
+        return (f"the row has {len(fields)} fields where the header has {width} (a stray delimiter or a broken "
+                "quote?); fix the row in the export")
+    return ""
+
+
+def _swallowed_rows(fields: list[str], width: int, delimiter: str) -> bool:
+    """A quoted cell that spans lines which look like rows of their own (as many delimiters as a
+    row has), or a multi-line record whose field count is off: an unclosed quote, not a cell
+    with line breaks."""
+    multiline = [f for f in fields if "\n" in f]
+    if not multiline:
+        return False
+    if len(fields) != width:
+        return True
+    return any(line.count(delimiter) >= max(width - 1, 1) for f in multiline for line in f.split("\n")[1:])
 
 
 def _long_to_wide(chunks: Iterable["pd.DataFrame"], chunk_rows: int) -> Iterator["pd.DataFrame"]:
@@ -238,15 +318,18 @@ def _long_to_wide(chunks: Iterable["pd.DataFrame"], chunk_rows: int) -> Iterator
 
     skills: dict[str, list[str]] = {}
     years: dict[str, str] = {}
+    problems: dict[str, str] = {}
     for chunk in chunks:
-        for ident, skill, yrs in zip(chunk["id"], chunk["skills"], chunk["years"]):
+        for ident, skill, yrs, problem in zip(chunk["id"], chunk["skills"], chunk["years"], chunk["problem"]):
             bucket = skills.setdefault(ident, [])
             if skill.strip():
                 bucket.append(skill.replace(";", ","))
             if yrs and not years.get(ident):
                 years[ident] = yrs
+            if problem and ident not in problems:  # one damaged line makes the employee's row an error
+                problems[ident] = problem
     ids = list(skills)
     for start in range(0, len(ids), chunk_rows):
         part = ids[start: start + chunk_rows]
         yield pd.DataFrame({"id": part, "skills": ["; ".join(skills[i]) for i in part],
-                            "years": [years.get(i, "") for i in part]})
+                            "years": [years.get(i, "") for i in part], "problem": [problems.get(i, "") for i in part]})

@@ -65,14 +65,15 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 def _chunk_source(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], *, engine: str, scheduler: str | None,
                   chunk_rows: int, long_input: bool, lang: str,
                   progress: Callable[[int], None] | None) -> Iterator[ChunkScores]:
-    """Scored chunks, in file order, from the chosen engine."""
-    if engine == "pandas" or long_input:
-        for chunk in read_chunks(layout, chunk_rows, long_input=long_input, progress=progress):
+    """Scored chunks, in file order: read here, scored here or on a Dask cluster."""
+    chunks = read_chunks(layout, chunk_rows, long_input=long_input, progress=progress)
+    if engine == "pandas":
+        for chunk in chunks:
             yield score_chunk(p, chunk, chosen, lang)
         return
     from .dask import dask_chunks
 
-    yield from dask_chunks(p, layout, chosen, lang, scheduler=scheduler, chunk_rows=chunk_rows)
+    yield from dask_chunks(p, chunks, chosen, lang, scheduler=scheduler)
 
 
 def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, summary: Path | str | None = None,

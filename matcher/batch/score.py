@@ -71,7 +71,7 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     ids = chunk["id"].tolist()
     cells = chunk["skills"].tolist()
     years, year_problems = _years_column(chunk["years"].tolist())
-    reason = [_row_problem(i, c) or y for i, c, y in zip(ids, cells, year_problems)]
+    reason = [p_ or _row_problem(i, c) or y for i, c, y, p_ in zip(ids, cells, year_problems, chunk["problem"].tolist())]
     ok = np.array([r is None for r in reason], dtype=bool)
     reading = p.read([p.split(c) if good else [] for c, good in zip(cells, ok.tolist())])
     cands = p.candidates(reading, years)
