@@ -254,40 +254,54 @@ def _csv_chunks(layout: Layout, chunk_rows: int, progress: Callable[[int], None]
         # strict: a quote closed in the middle of a field, or never closed, stops the run with the
         # line, rather than letting the rows after it slide into one cell
         reader = csv.reader(text, delimiter=layout.delimiter, skipinitialspace=True, strict=True)
-        buf: list[tuple[str, str, str, str]] = []
-        line = 0
-        for fields in _records(reader, layout.path):
-            if not line:
-                line = reader.line_num
-                continue  # the header
+        columns: tuple[list[str], ...] = ([], [], [], [])  # id, skills, years, problem
+        ident, skills, years, problems = columns
+        i_id, i_skills, i_years = want
+        try:
+            next(reader, None)  # the header
+        except csv.Error as exc:
+            raise _quoting_error(layout.path, 0, exc) from None
+        line = reader.line_num
+        records = iter(reader)
+        while True:
+            try:
+                fields = next(records)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise _quoting_error(layout.path, line, exc) from None
             start, line = line + 1, reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # a blank line is not a record
-            if _swallowed_rows(fields, width, layout.delimiter):
-                raise InputError(f"{layout.path}: line {start}: a quote opened in this row is not closed, so the "
-                                 f"lines after it (up to line {line}) would be read into one cell; nothing was written",
-                                 fix="close the quote in that row of the export (or remove it), then run again")
-            buf.append((*(fields[i] if 0 <= i < len(fields) else "" for i in want),
-                        _record_problem(fields, width)))  # type: ignore[arg-type]
-            if len(buf) >= chunk_rows:
-                yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"])
-                buf = []
+            n = len(fields)
+            if n == width and line == start:  # the common case: a whole one-line record
+                ident.append(fields[i_id] if i_id >= 0 else "")
+                skills.append(fields[i_skills])
+                years.append(fields[i_years] if i_years >= 0 else "")
+                problems.append("")
+            else:
+                if not fields or (n == 1 and not fields[0].strip()):
+                    continue  # a blank line is not a record
+                if line > start and _swallowed_rows(fields, width, layout.delimiter):
+                    raise InputError(f"{layout.path}: line {start}: a quote opened in this row is not closed, so the "
+                                     f"lines after it (up to line {line}) would be read into one cell; nothing was "
+                                     "written", fix="close the quote in that row of the export (or remove it), then "
+                                                    "run again")
+                for column, i in zip(columns, want):
+                    column.append(fields[i] if 0 <= i < n else "")
+                problems.append(_record_problem(fields, width))
+            if len(ident) >= chunk_rows:
+                yield pd.DataFrame(dict(zip(("id", "skills", "years", "problem"), columns)))
+                columns = ([], [], [], [])
+                ident, skills, years, problems = columns
                 if progress:
                     progress(raw.tell())
-        if buf:
-            yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"])
+        if ident:
+            yield pd.DataFrame(dict(zip(("id", "skills", "years", "problem"), columns)))
 
 
-def _records(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:
-    line = 0
-    try:
-        for fields in reader:
-            line = reader.line_num  # type: ignore[attr-defined]
-            yield fields
-    except csv.Error as exc:
-        raise InputError(f"{path}: line {line + 1}: broken quoting, a quote is not closed where the field ends "
-                         f"({exc}); nothing was written",
-                         fix="close or remove the stray quote in that row of the export, then run again") from None
+def _quoting_error(path: Path, line: int, exc: csv.Error) -> InputError:
+    return InputError(f"{path}: line {line + 1}: broken quoting, a quote is not closed where the field ends ({exc}); "
+                      "nothing was written",
+                      fix="close or remove the stray quote in that row of the export, then run again")
 
 
 def _record_problem(fields: list[str], width: int) -> str:
