@@ -40,6 +40,9 @@ SECTIONS = [
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<bullets>(?:[-*•·∙▪◦●‣⁃–o](?=\s)\s*)+)(?P<text>.*)$")
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s*|\*\*)")
 _GENDER_MARK = re.compile(r"\s*\(\s*[mwfdx]\s*(?:/\s*[mwfdx]\s*){1,2}\)", re.I)
+# "2.150 bis 3.480 Euro brutto": numbers with thousands dots, at most 999.999.999.999, matched
+# only where a number starts, so a line of "1.1.1..." is read in linear time
+_INCOME = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d{3}){0,3})\s+bis\s+(\d{1,3}(?:\.\d{3}){0,3})\s+Euro\s+brutto", re.I)
 _EXAMPLES = re.compile(r"^\s*(?:z\.\s*B\.|zB\.?|e\.\s*g\.)\s*", re.I)
 
 
@@ -201,7 +204,7 @@ def parse_page(text: str, name: str = "page") -> Page:
             if m and page.ams_code is None:
                 page.ams_code = m.group(1)
         elif section == "income":
-            for lo, hi in re.findall(r"(\d[\d.]*)\s+bis\s+(\d[\d.]*)\s+Euro\s+brutto", line):
+            for lo, hi in _INCOME.findall(line):
                 label = None
                 m = re.search(r"\(([^()]*?):\s*\d", line)
                 if m:

@@ -28,7 +28,10 @@ _GROUP_MARK = re.compile(r"[,;|•·]")
 _SEPARATORS = "|•·∙▪●"  # besides ";", as _PIECE_SPLIT has them
 
 
-_CEFR = re.compile(r"\b(?:GER|GERS|CEFR|Niveau|Level)?\s*[:\-]?\s*\b([ABC][12])(?:[+]|\s*[-/]\s*[ABC][12])?\b", re.I)
+# Patterns searched over user text start at a word or a digit and never put two unbounded
+# runs of the same characters side by side (`\s*[:-]?\s*`), which backtracks quadratically over
+# a long run of spaces: every text path stays linear (tests/test_hardening.py times it).
+_CEFR = re.compile(r"(?:\b(?:GERS?|CEFR|Niveau|Level)\s*(?:[:\-]\s*)?)?\b([ABC][12])(?:\+|\s*[-/]\s*[ABC][12])?\b", re.I)
 _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\b(?:muttersprache|muttersprachlich|native(?:\s+speaker)?|mother\s+tongue|erstsprache)\b", re.I), "C2"),
     (re.compile(r"\b(?:verhandlungssicher|business\s+fluent|flie(?:ss|ß)end|fluent(?:ly)?|bilingual|zweisprachig)\b", re.I), "C1"),
@@ -38,13 +41,13 @@ _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
 ]
 _YEARS = re.compile(
     r"(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
-    r"(\d{1,2}(?:[.,]\d)?)\s*\+?\s*(?:-\s*\d{1,2}\s*)?"
+    r"(\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:-\s*\d{1,2}\s*)?"
     r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b"
     r"(?:\s+(?:berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
     re.I,
 )
 _TOTAL_EXPERIENCE = re.compile(
-    r"^\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over)\s+)?(\d{1,2})\s*\+?\s*(?:jahre?n?|years?|yrs?)\s*"
+    r"^\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over)\s+)?(\d{1,2})\s*(?:\+\s*)?(?:jahre?n?|years?|yrs?)\s*"
     r"(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience|"
     r"of\s+(?:work|professional)?\s*experience)(?:\s+(?:im|in|als)\s+(?:vertrieb|verkauf|sales|account\s*management))?\s*$",
     re.I,
@@ -58,6 +61,8 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
                 r"kaufmaennische\s+ausbildung|apprenticeship|vocational\s+training|bms|handelsschule|"
                 r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau))", re.I), "vocational"),
 ]
+_ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
+_ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
 _PERCENT = re.compile(r"\b\d{1,3}\s*%")
 _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _TRAILING = re.compile(r"[\s.,;:!?\-–—*_~\"'`´]+$")
@@ -114,9 +119,10 @@ def parse_item(raw: str) -> Item:
         m = _YEARS.search(text)
         return Item(raw, text, years=float(m.group(1).replace(",", ".")) if m else None, kind="experience",
                     truncated=truncated)
-    for pattern, edu in _EDUCATION:
-        if pattern.search(text):
-            return Item(raw, text, kind="education", education=edu, truncated=truncated)
+    if _ANY_EDUCATION.search(text):  # one search rules most items out; the order decides the level
+        for pattern, edu in _EDUCATION:
+            if pattern.search(text):
+                return Item(raw, text, kind="education", education=edu, truncated=truncated)
 
     # Parenthesised annotations: "(4 Jahre)", "(advanced)", "(C1)"; other parentheses stay.
     def paren(m: re.Match[str]) -> str:
@@ -154,7 +160,8 @@ def parse_item(raw: str) -> Item:
     if lv and key(_CEFR.sub(" ", text)):
         level = level or lv.group(1).upper()
         text = _CEFR.sub(" ", text)
-    for pattern, implied in _LEVEL_WORDS[:2]:  # "fließend", "native": about languages only
+    for pattern, implied in _LEVEL_WORDS[:2] if _ANY_LANGUAGE_LEVEL.search(text) else ():
+        # "fließend", "native": about languages only
         if pattern.search(text) and key(pattern.sub(" ", text)):
             level = level or implied
             text = pattern.sub(" ", text)
@@ -178,7 +185,8 @@ def split_items(text: str) -> list[str]:
             continue  # empty, or a heading such as "Skills:" / "Kenntnisse:"
         if ":" in line:
             head, _, rest = line.partition(":")
-            if len(head) <= 40 and _GROUP_MARK.search(rest) and not _is_annotation(rest):
+            # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
+            if len(head) <= 40 and _GROUP_MARK.search(rest) and (len(rest) > 80 or not _is_annotation(rest)):
                 line = rest
         if "," in line:
             pieces = _PIECE_SPLIT.split(line)

@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
 
 _SPLIT_PARTS = re.compile(r"\s*(?:[,;/|+&()\[\]]|\bund\b|\band\b|\bsowie\b|\boder\b|\bor\b)\s*", re.IGNORECASE)
+MAX_PARTS = 12  # a phrase listing more skills than this is a sentence, not a list
+LOOSE_PARTS = 4  # parts of one phrase that may use the loose (costly) steps
 _HEADING = re.compile(r"^\s*([^:]{2,60}):\s*(.+)$")
 
 
@@ -115,7 +117,9 @@ class Resolver:
 
     # -- steps -----------------------------------------------------------------------------
 
-    def _single(self, k: str) -> Match:
+    def _single(self, k: str, *, loose: bool = True) -> Match:
+        """The cascade for one phrase; `loose=False` stops after the strict steps (exact, stem,
+        compound, core), which cost a few dictionary look-ups."""
         ix = self.ix
         if k in ix.exact:
             return Match(ix.exact[k], 1.0, "exact")
@@ -144,16 +148,22 @@ class Resolver:
             if cands:
                 same = [comp for comp_cls, comp in cands if comp_cls == cls or cls is None or comp_cls is None]
                 return Match((same or [cands[0][1]])[0], 0.9, "core")
-        typo = self._typo(k)
-        if typo.comp is not None:
-            return typo
+        if not loose:
+            return NO_MATCH
+        # Longer than every label by more than a typo: neither a typo of one nor an n-gram
+        # look-alike (both need similar lengths), so those steps are skipped, not just failed.
+        beyond = len(k) > ix.longest_key + 3
+        if not beyond:
+            typo = self._typo(k)
+            if typo.comp is not None:
+                return typo
         aligned = self._align(words)
         if aligned.comp is not None:
             return aligned
         head = self._head(k)
         if head.comp is not None:
             return head
-        return self._tfidf(k)
+        return NO_MATCH if beyond else self._tfidf(k)
 
     def _head(self, k: str) -> Match:
         """`Datenpflege im CRM`, `Reporting mit Power BI`: the skill before a context phrase,
@@ -183,7 +193,7 @@ class Resolver:
         return Match(ix.key_comp[pos], round(0.9 - 0.1 * dist / budget, 3), "fuzzy")
 
     def _align(self, words: list[str]) -> Match:
-        if not words:
+        if not words or len(set(words)) > self.ix.most_key_words:  # more words than any label has
             return NO_MATCH
         ix = self.ix
         content = [stem(w) for w in words if w not in LIGHT_QUERY]
@@ -226,13 +236,18 @@ class Resolver:
         if heading:
             head_match = self._single(expand(key(heading.group(1))))
             body = heading.group(2)
-        pieces = [p for p in _SPLIT_PARTS.split(body) if key(p)]
+        pieces = _SPLIT_PARTS.split(body)
+        if len(pieces) > 2 * MAX_PARTS:  # counted before normalising each: a sentence is no list
+            return None
+        pieces = [p for p in pieces if key(p)]
         if len(pieces) < 2 and head_match is None and "-" in body:
             pieces = [p for p in body.split("-") if key(p)]  # `PowerPoint-Präsentationen`
-        if len(pieces) < 2 and head_match is None:
+        if (len(pieces) < 2 and head_match is None) or len(pieces) > MAX_PARTS:
             return None
         pieces = _complete_suspended(pieces)
-        matches = [self._single(expand(key(p))) for p in pieces]
+        # The loose steps (typo distance, n-grams) for the first few parts only: a line of many
+        # parts is a sentence, and its cost must stay bounded per item.
+        matches = [self._single(expand(key(p)), loose=i < LOOSE_PARTS) for i, p in enumerate(pieces)]
         found = [m for m in matches if m.comp is not None]
         if head_match is not None and head_match.comp is not None:
             found.append(head_match)
@@ -249,6 +264,8 @@ class Resolver:
     def _hint(self, k: str, found: Match) -> Match:
         if found.hint is not None:
             return found
+        if len(k) > self.ix.longest_key + 3:
+            return NO_MATCH  # a sentence-long item has no "closest" label worth showing
         sims = self.ix.cosine(k)
         if sims is None or not sims.size:
             return NO_MATCH

@@ -107,7 +107,7 @@ def core(k: str) -> tuple[str, str | None]:
         if t in APTITUDE:
             cls = cls or "aptitude"
             continue
-        for suffix in QUALITY_SUFFIXES:
+        for suffix in QUALITY_SUFFIXES if t.endswith(QUALITY_SUFFIXES) else ():  # one C call rules most out
             if t.endswith(suffix) and len(t) - len(suffix) >= 4:
                 t = t[: -len(suffix)]
                 t = t[:-1] if t.endswith("s") and not t.endswith("ss") else t

@@ -78,6 +78,16 @@ class Index:
         return self._cached("id_rank", lambda: np.argsort(np.argsort(np.asarray(self.comp_ids, dtype=object))))
 
     @property
+    def longest_key(self) -> int:
+        """Length of the longest label or alias: what a typo or an n-gram look-alike can be near."""
+        return self._cached("longest_key", lambda: max(map(len, self.keys)))  # type: ignore[return-value]
+
+    @property
+    def most_key_words(self) -> int:
+        """Content words of the wordiest label: more words than this cannot all align with one."""
+        return self._cached("most_key_words", lambda: max(map(len, self.key_stems)))  # type: ignore[return-value]
+
+    @property
     def language_ids(self) -> list[str]:
         """The languages any role asks for, in first-asked order: the columns of language evidence."""
         def make() -> list:
