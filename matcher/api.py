@@ -10,17 +10,18 @@ The module-level functions share one `Matcher` per data directory (honouring
 
 from __future__ import annotations
 
+import numbers
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-import numpy as np
 
 from .errors import InputError, UsageError
 from .index import Index, get_index
 from .limits import MAX_ITEMS, MAX_TEXT_CHARS
 from .overlay import ENV_DATA_DIR
+from .parse import MAX_YEARS
 from .pipeline import Pipeline
 from .results import MatchReport, Resolution, RoleMatch
 from .score import role_positions
@@ -43,7 +44,12 @@ class Matcher:
 
     def __init__(self, data_dir: str | Path | None = None, *,
                  notify: Callable[[str], None] | None = _stderr_notice, max_items: int = MAX_ITEMS) -> None:
-        self.data_dir = Path(data_dir) if data_dir else None
+        if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+            raise UsageError(f"data_dir must be a path (str or pathlib.Path), got {type(data_dir).__name__}",
+                             fix='e.g. Matcher("~/matcher-data") or Matcher() for the bundled data')
+        if isinstance(max_items, bool) or not isinstance(max_items, numbers.Integral) or max_items < 1:
+            raise UsageError(f"max_items must be a whole number >= 1, got {max_items!r}", fix="e.g. max_items=5000")
+        self.data_dir = Path(data_dir).expanduser() if data_dir else None
         self.max_items = max_items
         self._notify = notify
         self._pipeline: Pipeline | None = None
@@ -102,9 +108,9 @@ class Matcher:
                top: int | None = None) -> MatchReport:
         """Every role scored, best first, with how each item was read and the next career step."""
         role_filter = self.check_roles(roles)
-        if years is not None and (not isinstance(years, (int, float)) or isinstance(years, bool) or years < 0
-                                  or not np.isfinite(years)):
-            raise UsageError(f"years must be a number >= 0, got {years!r}", fix="e.g. years=5")
+        if years is not None and (not isinstance(years, numbers.Real) or isinstance(years, bool)
+                                  or not 0 <= float(years) <= MAX_YEARS):
+            raise UsageError(f"years must be a number from 0 to {MAX_YEARS}, got {years!r}", fix="e.g. years=5")
         if top is not None and (not isinstance(top, int) or top < 1):
             raise UsageError(f"top must be a positive whole number, got {top!r}", fix="e.g. top=3")
         items, reading = self._read(skills)

@@ -22,7 +22,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .errors import DataError, ImportError_
-from .fsutil import atomic_write_bytes, file_lock
+from .fsutil import NotReadable, atomic_write_bytes, file_lock, read_bounded
 from .limits import MAX_PAGE_BYTES
 from .bis_page import Page, detect_lang, parse_page, read_page
 from .loader import load, role_to_yaml
@@ -110,12 +110,13 @@ def import_page(path: Path | str, data_dir: Path | str, *, lang: str | None = No
     path = Path(path)
     root = Path(data_dir)
     try:
-        if path.stat().st_size > MAX_PAGE_BYTES:  # refuse before reading it all into memory
-            raise ImportError_(f"{path}: {path.stat().st_size} bytes is more than a BIS page ({MAX_PAGE_BYTES} byte limit)",
-                               fix="check that this is one BIS profile page, not an archive or a concatenation")
-        content = path.read_bytes()
+        content = read_bounded(path, MAX_PAGE_BYTES)
+    except NotReadable as exc:
+        raise ImportError_(f"{path} {exc}; a BIS page is a text file of at most {MAX_PAGE_BYTES:,} bytes",
+                           fix="check that this is one BIS profile page, not an archive, a device or a concatenation") \
+            from None
     except OSError as exc:
-        raise ImportError_(f"{path}: cannot read the page ({exc.strerror})", fix="check the path") from exc
+        raise ImportError_(f"{path}: cannot read the page ({exc.strerror})", fix="check the path") from None
     if root.exists() and not root.is_dir():
         raise ImportError_(f"{root}: not a directory", fix="point --data-dir at a directory (it is created if missing)")
     page = parse_page(read_page(content, path.name), path.name)

@@ -62,3 +62,42 @@ def file_lock(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+class NotReadable(Exception):
+    """A path that is no regular file or pipe, or holds more than allowed; the caller words the error."""
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file or a pipe, refusing more than `max_bytes`.
+
+    Devices (`/dev/zero`), sockets and directories are refused without reading: they never end
+    or are not files. A FIFO is opened without blocking, so one with no writer reads as empty
+    instead of hanging; a pipe is read in bounded steps, so an endless one stops at the limit.
+    """
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise NotReadable("is a directory") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise NotReadable("is a directory")
+        if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            raise NotReadable("is not a regular file (a device or a socket)")
+        if stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
+            raise NotReadable(f"is {st.st_size:,} bytes, over the {max_bytes:,} byte limit")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)  # a pipe with a writer: wait for its data like any reader
+        chunks: list[bytes] = []
+        total = 0
+        while block := os.read(fd, min(1 << 20, max_bytes + 1 - total)):
+            chunks.append(block)
+            total += len(block)
+            if total > max_bytes:
+                raise NotReadable(f"holds more than the {max_bytes:,} byte limit")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

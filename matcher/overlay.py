@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import DataError
+from .fsutil import NotReadable, read_bounded
 from .limits import MAX_DATA_FILE_BYTES
 
 ENV_DATA_DIR = "MATCHER_DATA_DIR"
@@ -65,11 +66,14 @@ def data_files(data_dir: Path | str | None = None) -> list[SourceFile]:
             for path in sorted(folder.glob("*.yaml")):
                 if path.name.startswith("."):
                     continue  # temporary files of an interrupted write
-                size = path.stat().st_size
-                if size > MAX_DATA_FILE_BYTES:
-                    raise DataError([f"{path}: {size} bytes is over the {MAX_DATA_FILE_BYTES} byte limit for a data file. "
-                                     "Fix: split it or remove it."])
-                files.append(SourceFile(str(path), "overlay", group, path.read_bytes()))
+                try:
+                    content = read_bounded(path, MAX_DATA_FILE_BYTES)
+                except NotReadable as exc:
+                    raise DataError([f"{path} {exc}. Fix: an overlay file is a YAML text file of at most "
+                                     f"{MAX_DATA_FILE_BYTES:,} bytes; replace or remove it."]) from None
+                except OSError as exc:
+                    raise DataError([f"{path}: cannot read ({exc.strerror}). Fix: check its permissions."]) from None
+                files.append(SourceFile(str(path), "overlay", group, content))
     return files
 
 

@@ -196,7 +196,7 @@ def test_unreadable_inputs_and_outputs(capsys, tmp_path):
     cases = [
         ([str(tmp_path / "missing.csv"), "-o", str(tmp_path / "o.csv")], "no such file"),
         ([str(good), "-o", str(tmp_path / "nodir" / "o.csv")], "does not exist"),
-        ([str(good), "-o", str(good)], "overwrite the input"),
+        ([str(good), "-o", str(good)], "the output (-o) and the input are the same file"),
     ]
     (tmp_path / "empty.csv").write_bytes(b"")
     cases.append(([str(tmp_path / "empty.csv"), "-o", str(tmp_path / "o.csv")], "empty"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 import numpy as np
 
 from ..errors import InputError, UsageError
-from ..limits import CHUNK_ROWS, MAX_CELL_CHARS
+from ..limits import CHUNK_ROWS, MAX_CELL_CHARS, MAX_PIPED_INPUT_BYTES
 from ..normalise import key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -113,6 +114,38 @@ def pick_column(columns: Iterable[str], wanted: str | None, names: tuple[str, ..
         raise InputError(f"cannot find the {what} column among: {', '.join(map(repr, cols))}",
                          fix=f"name it with {option} COLUMN")
     return None
+
+
+@contextmanager
+def staged_input(path: Path) -> Iterator[Path]:
+    """The input as a regular file: itself, or a pipe (`<(cat export.csv)`) copied once to a
+    temporary file, since detecting the layout and reading the rows each need the start.
+    Devices (`/dev/zero`) are refused: they never end."""
+    import stat
+    import tempfile
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file", fix="check the path") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})", fix="check the path and its permissions") from None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        yield path  # a directory gets its own message from detect_layout
+        return
+    if not stat.S_ISFIFO(mode):
+        raise InputError(f"{path} is not a regular file (a device or a socket)", fix="give the path of the export file")
+    with tempfile.NamedTemporaryFile(prefix="matcher-input-", suffix=path.suffix or ".csv") as tmp:
+        with path.open("rb") as src:
+            copied = 0
+            while block := src.read(1 << 20):
+                copied += len(block)
+                if copied > MAX_PIPED_INPUT_BYTES:
+                    raise InputError(f"{path}: more than {MAX_PIPED_INPUT_BYTES:,} bytes from a pipe",
+                                     fix="save the export to a file and pass its path")
+                tmp.write(block)
+        tmp.flush()
+        yield Path(tmp.name)
 
 
 def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: str | None = None,

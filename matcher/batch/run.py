@@ -26,7 +26,8 @@ from ..score import role_positions
 from .read import ID_NAMES, SKILL_NAMES, YEARS_NAMES, Layout, detect_layout, pick_column, read_chunks, select_columns
 from .score import ChunkScores, mark_duplicates, score_chunk
 from .summary import Summary
-from .write import Writer, format_of, to_long
+from .read import staged_input
+from .write import Writer, to_long
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -84,12 +85,54 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
     """Score an export file and write the results (and the summary) atomically."""
     start = time.perf_counter()
     chosen = role_positions(p.ix, roles)
-    layout = detect_layout(input_path, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
     out_path = Path(output)
     summary_path = Path(summary) if summary else None
-    if out_path.resolve() == layout.path.resolve():
-        raise UsageError("the output would overwrite the input", fix="choose another -o path")
-    writer = Writer(out_path, format_of(out_path))
+    _check_targets(Path(input_path), out_path, summary_path)
+    with staged_input(Path(input_path)) as source:
+        layout = detect_layout(source, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
+        return _score_layout(p, layout, chosen, out_path, summary_path, start=start, fmt=fmt, long_input=long_input,
+                             engine=engine, scheduler=scheduler, chunk_rows=chunk_rows, lang=lang,
+                             show_progress=show_progress)
+
+
+OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+SUMMARY_FORMATS = (".json", ".csv")
+
+
+def _check_targets(source: Path, out: Path, summary: Path | None) -> None:
+    """Refuse, before any work, outputs that would be written in the wrong format or over an input."""
+    named = [("the input", source), ("the output (-o)", out)] + ([("the summary", summary)] if summary else [])
+    for i, (what, path) in enumerate(named):
+        for other_what, other in named[:i]:
+            if _same_file(path, other):
+                raise UsageError(f"{what} and {other_what} are the same file ({path})",
+                                 fix="give the outputs names of their own; the input is never overwritten")
+    for what, path in named[1:]:
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{what} {path} is not a regular file (a device, a pipe or a directory); outputs are "
+                             "written to a temporary file and renamed into place",
+                             fix="write to a file, then print or copy it (e.g. -o scores.csv && cat scores.csv)")
+    if out.suffix.lower() not in OUTPUT_FORMATS:
+        raise UsageError(f"-o {out}: unknown output format {out.suffix or '(no extension)'!r}",
+                         fix="name the output .csv, .xlsx or .parquet")
+    if summary is not None and summary.suffix.lower() not in SUMMARY_FORMATS:
+        raise UsageError(f"--summary {summary}: unknown summary format {summary.suffix or '(no extension)'!r}",
+                         fix="name the summary .json or .csv")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_path: Path, summary_path: Path | None, *,
+                  start: float, fmt: str, long_input: bool, engine: str, scheduler: str | None, chunk_rows: int,
+                  lang: str, show_progress: bool) -> BatchReport:
+    writer = Writer(out_path, OUTPUT_FORMATS[out_path.suffix.lower()])
+    if summary_path is not None:
+        Writer.check_directory(summary_path)
     acc = Summary(p.ix, chosen)
     seen: dict[str, int] = {}
     row_no = 0
@@ -108,13 +151,10 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
                 bar.update_rows(n)
             if row_no == 0:
                 raise InputError(f"{layout.path}: no data rows", fix="check the export: only a header was found")
+            summary_bytes = None if summary_path is None else (
+                acc.to_csv_bytes() if summary_path.suffix.lower() == ".csv"
+                else (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
             writer.commit()
-            if summary_path is not None:
-                if summary_path.suffix.lower() == ".csv":
-                    atomic_write_bytes(summary_path, acc.to_csv_bytes())
-                else:
-                    atomic_write_bytes(summary_path, (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n")
-                                       .encode("utf-8"))
     except OSError as exc:
         writer.abort()
         raise InputError(f"cannot write the output ({exc.strerror or exc}); nothing was written",
@@ -122,6 +162,13 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
     except BaseException:
         writer.abort()
         raise
+    if summary_path is not None and summary_bytes is not None:
+        try:
+            atomic_write_bytes(summary_path, summary_bytes)
+        except OSError as exc:
+            raise InputError(f"the scores were written to {out_path}, but the summary could not be written to "
+                             f"{summary_path} ({exc.strerror or exc})",
+                             fix="free disk space or choose another --summary location, then run again") from None
     return BatchReport(acc.rows, acc.scored, dict(acc.errors), acc.duplicates, time.perf_counter() - start, out_path,
                        summary_path)
 
@@ -166,6 +213,12 @@ class _Progress:
 def score_frame(p: "Pipeline", df: "pd.DataFrame", *, roles: Sequence[str] = (), id_col: str | None = None,
                 skills_col: str | None = None, years_col: str | None = None, lang: str = "de") -> "pd.DataFrame":
     """The CLI's wide output for an in-memory frame (no files involved)."""
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise UsageError(f"score_frame needs a pandas DataFrame, got {type(df).__name__}",
+                         fix="e.g. score_frame(pd.read_csv('export.csv', dtype=str, keep_default_na=False))")
+    id_col, skills_col, years_col = (None if c is None else str(c) for c in (id_col, skills_col, years_col))
     columns = [str(c) for c in df.columns]
     layout = Layout(path=Path("<frame>"), fmt="frame", columns=tuple(columns),
                     id_col=pick_column(columns, id_col, ID_NAMES, "id", "id_col", required=False),

@@ -64,17 +64,23 @@ class Writer:
     def __init__(self, target: Path, fmt: str) -> None:
         self.target = target
         self.fmt = fmt
-        if not target.parent.is_dir():
-            raise InputError(f"{target.parent}: the output directory does not exist", fix="create it first")
-        if not os.access(target.parent, os.W_OK):
-            raise InputError(f"{target.parent}: the output directory is not writable",
-                             fix="choose another -o path, or fix the directory's permissions")
+        self.check_directory(target)
         self.tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
         _remove_stale_temporaries(target)
         self._fh: Any = None
         self._writer: Any = None
         self._schema: Any = None
         self._frames: list[Any] = []
+
+    @staticmethod
+    def check_directory(target: Path) -> None:
+        """Before any work: the folder of an output exists and can be written."""
+        if not target.parent.is_dir():
+            raise InputError(f"{target.parent}: the output directory does not exist (for {target.name})",
+                             fix="create it first")
+        if not os.access(target.parent, os.W_OK):
+            raise InputError(f"{target.parent}: the output directory is not writable (for {target.name})",
+                             fix="choose another path, or fix the directory's permissions")
 
     def _open(self) -> Any:
         if self._fh is None:
@@ -170,11 +176,6 @@ def _write_xlsx(fh: Any, frames: list[Any]) -> None:
                 content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content)
             dst.writestr(fixed, content)
     fh.write(out.getvalue())
-
-
-def format_of(path: Path) -> str:
-    ext = path.suffix.lower()
-    return {".xlsx": "xlsx", ".parquet": "parquet"}.get(ext, "csv")
 
 
 # --- long output ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from .. import __version__
 from ..errors import InputError, MatcherError, UsageError
-from ..fsutil import decode_text
+from ..fsutil import NotReadable, decode_text, read_bounded
 from ..limits import MAX_INPUT_BYTES, MAX_ITEM_CHARS, MAX_ITEMS
 from ..parse import years_value
 from .batch import add_batch_arguments
@@ -135,15 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
 def read_text_file(path: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
     if path == "-":
         return _read_stdin(max_bytes)
-    p = Path(path)
     try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise InputError(f"{path} is a directory", fix="give the path of a text file")
-        if size > max_bytes:
-            raise InputError(f"{path} is {size} bytes; the limit for a skill list is {max_bytes} bytes",
-                             fix="pass only the CV's skills section, or use 'matcher batch' for many people")
-        content = p.read_bytes()
+        content = read_bounded(Path(path), max_bytes)
+    except NotReadable as exc:
+        raise InputError(f"{path} {exc}", fix="give a text file with the CV or skill list (one CV; for many "
+                                              "people use 'matcher batch')") from None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", fix="check the path") from None
     except PermissionError:
