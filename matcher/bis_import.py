@@ -160,8 +160,10 @@ def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -
                 "source": f"{source_name} § {term.section} (imported)",
             })
             rec.add(term.german, cid)
-        elif typo and (term.german, data.competencies[cid].label_de) not in reconciled:
-            reconciled.append((term.german, data.competencies[cid].label_de))
+        elif typo:  # the existing node, or one this page added a few terms earlier
+            label = data.competencies[cid].label_de if cid in data.competencies else new_nodes[cid]["label_de"]
+            if (term.german, label) not in reconciled:
+                reconciled.append((term.german, label))
         id_of[term.german] = cid
         tr_key = key(term.translation)
         if tr_key and tr_key not in known_keys and tr_key != key(term.german):

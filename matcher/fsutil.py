@@ -9,11 +9,16 @@ from pathlib import Path
 from typing import Iterator
 
 
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write to a temporary file in the same directory, fsync, then rename over the target."""
+def atomic_write_bytes(path: Path, content: bytes, *, mode: int | None = None) -> None:
+    """Write to a temporary file in the same directory, fsync, then rename over the target.
+
+    The file gets `mode`, or the permissions a new file gets under the current umask (the
+    temporary file alone would be private, 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode if mode is not None else 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
             fh.flush()
@@ -23,6 +28,12 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def decode_text(content: bytes) -> str:

@@ -22,19 +22,11 @@ from .model import (
 )
 from .normalise import key
 from .overlay import SourceFile, data_files
+from .yamlfile import data_text, number_in, opt_text, parse_yaml, short
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: no trailing newline
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
 
-
-
-def _safe_loader() -> Any:
-    """The C safe loader (ten times faster) or the pure-Python one; never a full loader.
-
-    Imported here, not at module level: queries check the data fingerprint without parsing YAML."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = None) -> Data:
@@ -42,7 +34,7 @@ def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = No
     if files is None:
         files = data_files(data_dir)
     problems: list[str] = []
-    parsed = [(f, _parse_yaml(f, problems)) for f in files]
+    parsed = [(f, parse_yaml(f, problems)) for f in files]
 
     comps: dict[str, Competency] = {}
     comp_layer: dict[str, tuple[str, str]] = {}  # id -> (layer, file) that defined it
@@ -86,32 +78,6 @@ def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = No
 # --- parsing helpers ---------------------------------------------------------------------
 
 
-def _parse_yaml(f: SourceFile, problems: list[str]) -> Any:
-    try:
-        text = f.content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(f"{f.name}: not UTF-8 text (byte {exc.start}). Fix: save the file as UTF-8.")
-        return None
-    import yaml
-
-    try:
-        doc = yaml.load(text, Loader=_safe_loader())  # noqa: S506 - a safe loader, see _safe_loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(f"{f.name}:{where}: invalid YAML ({reason}). Fix: correct the syntax there "
-                        "(indentation, a missing colon, an unclosed quote or bracket).")
-        return None
-    if doc is None:
-        return None  # an empty file is allowed and contributes nothing
-    if not isinstance(doc, dict):
-        problems.append(f"{f.name}: expected a mapping at the top level, found {type(doc).__name__}. "
-                        "Fix: see the data format in the README.")
-        return None
-    return doc
-
-
 def _as_list(value: Any) -> list:
     if value is None:
         return []
@@ -146,7 +112,7 @@ def _read_aliases(raw: Any, where: str, problems: list[str]) -> tuple[Alias, ...
             if not isinstance(text, (str, int, float)) or not key(str(text)):
                 problems.append(f"{where}: alias {text!r} ({lang}) is empty or not text. Fix: remove it.")
                 continue
-            out.append(Alias(str(text), lang))
+            out.append(Alias(data_text(text), lang))
     return tuple(out)
 
 
@@ -194,8 +160,8 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
             problems.append(f"{where}: parent must be a competency id. Fix: write 'parent: some-id'.")
             continue
         comps[cid] = Competency(
-            id=cid, label_de=label_de.strip(), label_en=str(entry.get("label_en") or "").strip(), parent=parent,
-            kinds=kinds, sources=sources, aliases=aliases, placement=entry.get("placement"), origin=f.name,
+            id=cid, label_de=data_text(label_de), label_en=data_text(entry.get("label_en") or ""), parent=parent,
+            kinds=kinds, sources=sources, aliases=aliases, placement=opt_text(entry.get("placement")), origin=f.name,
         )
         comp_layer[cid] = (f.layer, f.name)
 
@@ -262,59 +228,89 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
         if bad:
             problems.append(f"{where}: requirement '{cid}': unknown section {bad}. Fix: use {list(SECTION_WEIGHTS)}.")
             continue
-        weight = r.get("weight")
-        if weight is None and sections:
-            weight = section_weight(sections)
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < float(weight) <= 1:
-            problems.append(f"{where}: requirement '{cid}': weight {weight!r} is out of range. "
+        raw_weight = r.get("weight")
+        weight = section_weight(sections) if raw_weight is None and sections else number_in(raw_weight, 0.0, 1.0)
+        if not weight:
+            problems.append(f"{where}: requirement '{cid}': weight {short(raw_weight)} is out of range. "
                             "Fix: a number in (0, 1], or 'sections:' to derive it.")
             continue
         seen.add(cid)
-        reqs.append(Requirement(cid, float(weight), sections, r.get("source") or doc.get("source"), r.get("note")))
+        reqs.append(Requirement(cid, weight, sections, opt_text(r.get("source") or doc.get("source")),
+                                opt_text(r.get("note"))))
     if not reqs:
         problems.append(f"{where}: no valid requirements. Fix: list at least one competency under 'requirements:'.")
         return None
     langs: list[LanguageRequirement] = []
     for lr in _as_list(doc.get("languages")):
-        if not isinstance(lr, dict) or lr.get("id") not in comps or str(lr.get("level", "")).upper() not in CEFR_LEVELS:
-            problems.append(f"{where}: language requirement {lr!r} needs a known language id and a CEFR level. "
+        if (not isinstance(lr, dict) or not isinstance(lr.get("id"), str) or lr["id"] not in comps
+                or str(lr.get("level", "")).upper() not in CEFR_LEVELS):
+            problems.append(f"{where}: language requirement {short(lr)} needs a known language id and a CEFR level. "
                             "Fix: e.g. '- {id: englisch, level: C1, required: true}'.")
             continue
         langs.append(LanguageRequirement(lr["id"], str(lr["level"]).upper(), bool(lr.get("required", True)),
-                                         lr.get("source"), lr.get("note")))
-    g = doc.get("gates") or {}
-    min_years = g.get("min_years")
-    if min_years is not None and (isinstance(min_years, bool) or not isinstance(min_years, (int, float)) or min_years < 0):
-        problems.append(f"{where}: gates.min_years {min_years!r} must be a number >= 0. Fix: e.g. 'min_years: 3'.")
-        min_years = None
+                                         opt_text(lr.get("source")), opt_text(lr.get("note"))))
+    g = _mapping(doc, "gates", where, problems)
+    raw_years = g.get("min_years")
+    min_years = None if raw_years is None else number_in(raw_years, 0.0, 80.0)
+    if raw_years is not None and min_years is None:
+        problems.append(f"{where}: gates.min_years {short(raw_years)} must be a number from 0 to 80. "
+                        "Fix: e.g. 'min_years: 3'.")
     education = g.get("education")
     if education is not None and education not in EDUCATION_LEVELS:
-        problems.append(f"{where}: gates.education {education!r} is not one of {list(EDUCATION_LEVELS)}.")
+        problems.append(f"{where}: gates.education {short(education)} is not one of {list(EDUCATION_LEVELS)}.")
         education = None
     quals = g.get("qualification_levels") or {}
     gates = Gates(
-        min_years=min_years, education=education, education_note=g.get("education_note"),
+        min_years=min_years, education=education, education_note=opt_text(g.get("education_note")),
         qualification_levels=_strings(quals.get("de") if isinstance(quals, dict) else quals),
         sources={k: v for k, v in g.items() if k.endswith("source") and isinstance(v, str)},
     )
-    salary: list[SalaryBand] = []
-    for s in _as_list(doc.get("salary")):
-        try:
-            salary.append(SalaryBand(**{k: v for k, v in s.items()}))
-        except TypeError as exc:
-            problems.append(f"{where}: salary band {s!r}: {exc}. Fix: use currency, period, country, source, min, max, average.")
-    career = doc.get("career") or {}
+    salary = [band for band in (_salary_band(s, where, problems) for s in _as_list(doc.get("salary"))) if band]
+    career = _mapping(doc, "career", where, problems)
     aliases = doc.get("title_aliases") or {}
     related = doc.get("related_roles") or {}
     return Role(
-        id=rid, title_de=str(title["de"]), title_en=str(title.get("en") or title["de"]), requirements=tuple(reqs),
-        source=str(doc.get("source") or ""), ams_code=str(doc["ams_code"]) if doc.get("ams_code") else None,
-        bis_area=doc.get("bis_area"),
+        id=rid, title_de=data_text(title["de"]), title_en=data_text(title.get("en") or title["de"]), requirements=tuple(reqs),
+        source=data_text(doc.get("source") or ""), ams_code=data_text(doc["ams_code"]) if doc.get("ams_code") else None,
+        bis_area=opt_text(doc.get("bis_area")),
         title_aliases=_strings(aliases.get("de")) + _strings(aliases.get("en")) if isinstance(aliases, dict) else _strings(aliases),
         related_roles=_strings(related.get("de")) if isinstance(related, dict) else _strings(related),
         languages=tuple(langs), gates=gates, career_next=_strings(career.get("next")), salary=tuple(salary),
         origin=f.name,
     )
+
+
+def _mapping(doc: dict, name: str, where: str, problems: list[str]) -> dict:
+    value = doc.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{where}: '{name}' must be a mapping, found {type(value).__name__} {short(value)}. "
+                        "Fix: see the role format in the README.")
+        return {}
+    return value
+
+
+SALARY_NUMBERS = ("min", "max", "average")
+SALARY_TEXTS = ("currency", "period", "country", "source", "label", "note")
+
+
+def _salary_band(s: Any, where: str, problems: list[str]) -> SalaryBand | None:
+    fix = "Fix: e.g. '- {min: 38000, max: 52000, currency: EUR, period: annual, country: AT, source: ...}'."
+    if not isinstance(s, dict):
+        problems.append(f"{where}: salary band {short(s)} is not a mapping. {fix}")
+        return None
+    unknown = [k for k in s if k not in (*SALARY_NUMBERS, *SALARY_TEXTS, "gross")]
+    missing = [k for k in ("currency", "period", "country", "source") if not s.get(k)]
+    numbers = {k: number_in(s[k], 0.0, 1e9) for k in SALARY_NUMBERS if s.get(k) is not None}
+    bad = [k for k, v in numbers.items() if v is None]
+    if unknown or missing or bad:
+        problems.append(f"{where}: salary band {short(s)}: " + "; ".join(
+            x for x in (f"unknown fields {unknown}" if unknown else "", f"missing {missing}" if missing else "",
+                        f"{bad} must be amounts from 0 to 1e9" if bad else "") if x) + f". {fix}")
+        return None
+    texts = {k: data_text(s[k]) for k in SALARY_TEXTS if s.get(k) is not None}
+    return SalaryBand(**texts, **numbers, gross=bool(s.get("gross", True)))  # type: ignore[arg-type]
 
 
 def role_to_yaml(role: Role) -> dict[str, Any]:
@@ -371,7 +367,7 @@ def _read_courses(f: SourceFile, doc: dict, comps: dict[str, Competency], proble
             problems.append(f"{where}: a course needs title_de and source. Fix: add them.")
             continue
         out.append(Course(
-            id=c["id"], title_de=str(c["title_de"]), title_en=str(c.get("title_en") or c["title_de"]), kind=c["kind"],
+            id=c["id"], title_de=data_text(c["title_de"]), title_en=data_text(c.get("title_en") or c["title_de"]), kind=c["kind"],
             develops=develops, source=str(c["source"]), provider_types=_strings(c.get("provider_types")),
             providers=_strings(c.get("providers")), entry_requirements=_strings(c.get("entry_requirements")),
         ))

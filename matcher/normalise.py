@@ -51,10 +51,22 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=65536)
 def key(text: str) -> str:
-    """The comparison key: folded, punctuation and hyphens as single spaces."""
+    """The comparison key: folded, punctuation and hyphens as single spaces.
+
+    Cached for phrase-sized text, which repeats (batch exports, labels); a pasted page is
+    computed, never kept, so memory stays bounded whatever is pasted."""
+    return _key_cached(text) if len(text) <= _CACHED_CHARS else _key(text)
+
+
+_CACHED_CHARS = 320
+
+
+def _key(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+_key_cached = lru_cache(maxsize=65536)(_key)
 
 
 def slugify(text: str) -> str:
@@ -76,10 +88,14 @@ _SUFFIXES = tuple(sorted((
 ), key=len, reverse=True))
 
 
-@lru_cache(maxsize=65536)
 def stem(token: str) -> str:
+    """Cached for word-sized tokens only (see `key`)."""
     if len(token) <= 4 or token.isdigit():
         return token
+    return _stem_cached(token) if len(token) <= 64 else _stem(token)
+
+
+def _stem(token: str) -> str:
     if token.endswith("yses"):  # analyses -> analys
         return token[:-2]
     if token.endswith("ysis"):  # analysis -> analys
@@ -95,3 +111,6 @@ def stem(token: str) -> str:
                 out += "y"
             return out
     return token
+
+
+_stem_cached = lru_cache(maxsize=65536)(_stem)

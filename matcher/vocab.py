@@ -117,8 +117,12 @@ def core(k: str) -> tuple[str, str | None]:
     return " ".join(out), cls
 
 
-@lru_cache(maxsize=65536)
 def is_heading(text: str) -> bool:
+    return len(text) <= 120 and _is_heading(text)
+
+
+@lru_cache(maxsize=65536)
+def _is_heading(text: str) -> bool:
     """`Kenntnisse & Fähigkeiten`, `Skills`, `Soft skills`: a section heading, not a skill.
 
     Cached: batch exports repeat the same pieces thousands of times."""

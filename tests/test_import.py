@@ -109,3 +109,30 @@ def test_ids_from_pages_stay_inside_the_overlay(tmp_path, seed_003):
 def test_missing_page_is_a_clear_error(tmp_path):
     with pytest.raises(ImportError_, match="cannot read"):
         import_page(tmp_path / "nope.txt", tmp_path / "o")
+
+
+def _minimal_page(terms: list[str], income: str = "") -> str:
+    lines = ["# Test role (Testberuf)", "", "## Income", "## (Einkommen)", income, "",
+             "### Professional competences (Fachliche berufliche Kompetenzen)", ""]
+    lines += [f"- Skill {i} ({term})" for i, term in enumerate(terms)]
+    return "\n".join(lines) + "\n"
+
+
+def test_two_new_terms_one_typo_apart(tmp_path):
+    """The second is reconciled with the first (added by the same page), not a crash."""
+    page = tmp_path / "page.txt"
+    page.write_text(_minimal_page(["Quantenbuchhaltungsmethoden", "Quantenbuchhaltungsmethodn"]), encoding="utf-8")
+    result = import_page(page, tmp_path / "overlay")
+    assert result.new_competencies == ("quantenbuchhaltungsmethoden",)
+    assert result.reconciled == (("Quantenbuchhaltungsmethodn", "Quantenbuchhaltungsmethoden"),)
+
+
+@pytest.mark.parametrize("income", ["1" + "0" * 5000 + " bis 2 Euro brutto", "1." * 40000 + " bis 2 Euro brutto"])
+def test_hostile_income_lines_are_read_quickly(tmp_path, income):
+    import time
+
+    page = tmp_path / "page.txt"
+    page.write_text(_minimal_page(["Quantenbuchhaltung"], income), encoding="utf-8")
+    start = time.perf_counter()
+    import_page(page, tmp_path / "overlay")
+    assert time.perf_counter() - start < 5

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_576
 
 
 def neutralise(value: Any) -> Any:
@@ -71,6 +72,7 @@ class Writer:
         self._writer: Any = None
         self._schema: Any = None
         self._frames: list[Any] = []
+        self._rows = 0
 
     @staticmethod
     def check_directory(target: Path) -> None:
@@ -90,6 +92,10 @@ class Writer:
 
     def write(self, df: "pd.DataFrame") -> None:
         if self.fmt == "xlsx":  # openpyxl needs the rows in one go
+            self._rows += len(df)
+            if self._rows > XLSX_MAX_ROWS - 1:  # one row is the header
+                raise InputError(f"{self._rows:,} rows and more: an Excel sheet holds at most {XLSX_MAX_ROWS:,} rows; "
+                                 "nothing was written", fix="write .csv or .parquet instead (-o scores.csv)")
             self._frames.append(_neutralise_frame(df))
             return
         import pyarrow as pa
@@ -153,13 +159,15 @@ def _write_xlsx(fh: Any, frames: list[Any]) -> None:
 
     import pandas as pd
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # control characters XML cannot hold
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("scores")
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     ws.append([str(c) for c in df.columns])
     for row in df.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and math.isnan(v)) else v for v in row])
+        ws.append([None if (isinstance(v, float) and math.isnan(v)) else
+                   ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     epoch = datetime.datetime(2000, 1, 1)
     wb.properties.created = epoch
     wb.properties.modified = epoch

@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import stat
 import sys
 import time
 from importlib import resources
@@ -23,6 +25,7 @@ import joblib
 import numpy as np
 
 from .. import __version__
+from ..errors import InputError
 from ..fsutil import atomic_write_bytes, file_lock
 from ..loader import load
 from ..overlay import SourceFile, data_files, fingerprint
@@ -72,6 +75,8 @@ def read_index(fp: str, directory: Path | None = None) -> tuple[Index | None, st
     blob_path, manifest_path = paths_for(fp, directory)
     if not manifest_path.exists() or not blob_path.exists():
         return None, "no index built yet"
+    for path in (blob_path.parent, manifest_path, blob_path):
+        check_trusted(path)
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         blob = blob_path.read_bytes()
@@ -97,21 +102,56 @@ def write_index(index: Index, directory: Path | None = None) -> Path:
     buf = io.BytesIO()
     joblib.dump(index, buf, compress=3)
     blob = buf.getvalue()
-    atomic_write_bytes(blob_path, blob)
+    atomic_write_bytes(blob_path, blob, mode=0o644)  # readable by all: a shared, prebuilt index
     manifest = {"format": FORMAT_VERSION, "fingerprint": index.fingerprint, "sha256": hashlib.sha256(blob).hexdigest(),
                 "versions": _versions(), "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "files": list(index.data.files), "competencies": len(index.comp_ids), "roles": len(index.role_ids),
                 "courses": len(index.course_ids), "surface_forms": len(index.keys)}
-    atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=2) + "\n").encode())
+    atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=2) + "\n").encode(), mode=0o644)
     return blob_path
 
 
+KEEP_INDEXES = 8  # index pairs kept in the directory: the current one and the most recently built others
+_INDEX_FILE = re.compile(r"\Aindex-([0-9a-f]{16})\.(?:joblib|json)\Z")
+
+
 def _prune(directory: Path, keep: str) -> None:
-    """Remove indexes of older data versions built from the same kind of source."""
-    for path in directory.glob("index-*.*"):
-        if not path.name.startswith(f"index-{keep[:16]}"):
+    """Remove this matcher's own indexes of older data (bundled or any overlay), newest kept.
+
+    Only files named like an index (`index-<16 hex>.joblib|json`) are candidates, so a shared
+    MATCHER_INDEX_DIR loses nothing else."""
+    groups: dict[str, list[Path]] = {}
+    for path in directory.iterdir():
+        m = _INDEX_FILE.match(path.name)
+        if m and m.group(1) != keep[:16] and path.is_file() and not path.is_symlink():
+            groups.setdefault(m.group(1), []).append(path)
+    by_age = sorted(groups.values(), key=lambda paths: max(p.stat().st_mtime for p in paths), reverse=True)
+    for paths in by_age[KEEP_INDEXES - 1:]:
+        for path in paths:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def check_trusted(path: Path) -> None:
+    """Refuse an index location that someone else could have written to.
+
+    Loading the index unpickles it, and unpickling runs code: a pickle planted by another
+    account would run as whoever loads it. The directory and the files must belong to the
+    current user (or root) and be writable by nobody else, and the files must not be links."""
+    if os.name != "posix" or not path.exists():
+        return
+    st = os.lstat(path)
+    problem = None
+    if stat.S_ISLNK(st.st_mode):
+        problem = "is a symbolic link"
+    elif st.st_uid not in (os.getuid(), 0):
+        problem = f"belongs to another user (uid {st.st_uid})"
+    elif st.st_mode & 0o022:
+        problem = f"can be written by other users (mode {stat.S_IMODE(st.st_mode):o})"
+    if problem:
+        raise InputError(f"refusing to load the index: {path} {problem}, so loading it could run someone else's code",
+                         fix=f"make it yours and private (chmod go-w), or set {ENV_INDEX_DIR} to a directory only "
+                             "you can write")
 
 
 def get_index(data_dir: Path | str | None = None, *, rebuild: bool = False,
@@ -120,6 +160,7 @@ def get_index(data_dir: Path | str | None = None, *, rebuild: bool = False,
     files: list[SourceFile] = data_files(data_dir)
     fp = fingerprint(files)
     directory = index_dir()
+    check_trusted(directory)
     if not rebuild:
         index, why = read_index(fp, directory)
         if index is not None:
@@ -134,8 +175,7 @@ def get_index(data_dir: Path | str | None = None, *, rebuild: bool = False,
         index = build_index(load(files=files), fp)
         try:
             write_index(index, directory)
-            if data_dir is None:
-                _prune(directory, fp)
+            _prune(directory, fp)
         except OSError as exc:
             if notify:
                 notify(f"could not save the index in {directory} ({exc.strerror}); using it in memory only")
