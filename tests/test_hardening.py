@@ -381,3 +381,253 @@ def test_index_location_comes_only_from_the_installation(tmp_path, monkeypatch):
     (tmp_path / "taxonomy").mkdir()
     (tmp_path / "taxonomy" / "x.yaml").write_text("index_dir: /tmp/evil\ncompetencies: []\n")
     assert str(tmp_path) not in str(index_mod.index_dir())
+
+
+# --- round two (issue 9) ------------------------------------------------------------------------
+# Tried, and the outcome asserted below: crafted text that backtracks (long runs of spaces after a
+# digit or a heading, "1." repeated in a BIS income line) and random text, each parsed in linear
+# time; 5,000 distinct 300-character items; devices, FIFOs without a writer and links to
+# /dev/zero as --file, import-bis page, overlay file and batch input; pipes as batch input;
+# billion-laughs YAML, impossible and implicit dates, 5,000-digit numbers, lists and mappings
+# where the other is expected, ids with a trailing newline; an index directory or file that
+# others can write or that another user owns; foreign files in a shared index directory;
+# outputs over the input, onto a device, with an unknown extension, an unwritable summary
+# folder; control characters into XLSX, more rows than Excel holds; 40 distinct 1 MB pastes
+# (memory left behind); numpy years and integer column names. Damaged CSV rows: test_damage.py.
+
+
+def _parse_seconds(text: str) -> float:
+    from matcher.parse import parse_item
+
+    start = time.perf_counter()
+    for raw in split_items(text):
+        parse_item(raw)
+    return time.perf_counter() - start
+
+
+CRAFTED = {
+    "spaces after a heading and a digit": lambda n: "Kenntnisse: 1" + " " * n + "x, y",
+    "spaces between words": lambda n: "a" + " " * n + "b",
+    "digits and spaces": lambda n: "1 " * (n // 2) + "Jahre",
+    "decimal commas": lambda n: "1," * (n // 2),
+    "brackets": lambda n: "(" * (n // 2) + "SAP" + ")" * (n // 2),
+    "dashes": lambda n: "SAP " + "- " * (n // 2) + "x",
+    "colons": lambda n: "a:" * (n // 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CRAFTED))
+def test_crafted_text_parses_in_linear_time(name):
+    """Quadrupling the input must not take anywhere near 16 times as long (quadratic)."""
+    make = CRAFTED[name]
+    small = min(_parse_seconds(make(20_000)) for _ in range(3))
+    large = min(_parse_seconds(make(80_000)) for _ in range(3))
+    assert large < 0.5 or large / max(small, 1e-3) < 8, (name, small, large)
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n,;:|()-–.1aZäÄ•%+/&")), min_size=2000, max_size=4000))
+def test_random_text_parses_in_linear_time(text):
+    assert _parse_seconds(text * 10) < 2.0  # 20-40 KB: linear parsing takes milliseconds
+
+
+def test_many_long_distinct_items_are_bounded(matcher):
+    import random
+
+    rng = random.Random(1)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 12))) for _ in range(4000)]
+    text = "\n".join(" ".join(rng.choice(words) + rng.choice([" und", " /", " &", ""]) for _ in range(30))[:300]
+                     for _ in range(1000))
+    start = time.perf_counter()
+    matcher.report(text)
+    assert time.perf_counter() - start < 10  # 1,000 items of 300 characters (0.3 MB); was ~20 s
+
+
+def test_long_pastes_leave_no_memory_behind(matcher):
+    import tracemalloc
+
+    matcher.report("SAP")
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(12):
+        matcher.report(f"Vertrieb {i} " * 100_000)  # about 1 MB, one line, each distinct
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert after - before < 4 * 1024 * 1024  # caches kept whole lines: 24 MB for these
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "fifo", "link"])
+def test_inputs_that_never_end_are_refused(capsys, tmp_path, target):
+    import os
+
+    if target == "fifo":
+        path = tmp_path / "fifo"
+        os.mkfifo(path)
+    elif target == "link":
+        path = tmp_path / "cv.txt"
+        path.symlink_to("/dev/zero")
+    else:
+        path = Path(target)
+    start = time.perf_counter()
+    code, _, err = cli(capsys, "match", "--file", str(path))
+    assert code in (1, 2) and "Traceback" not in err and time.perf_counter() - start < 10
+    code, _, err = cli(capsys, "import-bis", str(path), "--data-dir", str(tmp_path / "overlay"))
+    assert code == 1 and "Traceback" not in err
+    if target != "fifo":  # a FIFO as batch input is a pipe: staged (and empty here)
+        code, _, err = cli(capsys, "batch", str(path), "-o", str(tmp_path / "o.csv"))
+        assert code == 1 and "not a regular file" in err
+    overlay = tmp_path / "ov" / "taxonomy"
+    overlay.mkdir(parents=True)
+    (overlay / "z.yaml").symlink_to("/dev/zero")
+    code, _, err = cli(capsys, "--data-dir", str(tmp_path / "ov"), "roles")
+    assert code == 1 and "not a regular file" in err
+
+
+def test_batch_reads_a_pipe(tmp_path):
+    """`matcher batch <(cat export.csv)`: the pipe is read once (staged), not twice."""
+    exe = str(Path(sys.executable).with_name("matcher"))
+    proc = subprocess.run([exe, "batch", "/dev/stdin", "-o", str(tmp_path / "o.csv")],
+                          input=b"id,skills\nE1,SAP\nE2,Kaltakquise\n", capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert pd.read_csv(tmp_path / "o.csv", dtype=str)["id"].tolist() == ["E1", "E2"]
+
+
+EVIL_ROLES = {
+    "salary list of numbers": "salary: [5]",
+    "gates as a list": "gates: [1]",
+    "career as a list": "career: [x]",
+    "language id as a list": "languages: [{id: [a], level: B2}]",
+    "huge weight": "requirements: [{id: neukundenakquisition, weight: " + "9" * 5000 + "}]",
+    "nesting": "note: " + "[" * 3000 + "]" * 3000,
+    "billion laughs": "\n".join(["a0: &a0 [x,x,x,x,x,x,x,x,x,x]"]
+                                + [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 12)]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EVIL_ROLES))
+def test_hostile_overlay_files_are_clear_errors(tmp_path, name):
+    roles = tmp_path / "profiles" / "roles"
+    roles.mkdir(parents=True)
+    (roles / "evil.yaml").write_text("id: evil\ntitle: {de: Böse}\nrequirements: [{id: neukundenakquisition, "
+                                     "weight: 1}]\n" + EVIL_ROLES[name] + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(DataError) as info:
+        load(tmp_path)
+    assert "evil.yaml" in str(info.value) and len(str(info.value)) < 2000
+    assert time.perf_counter() - start < 5
+
+
+def test_dates_in_text_fields_stay_text(capsys, tmp_path):
+    roles = tmp_path / "profiles" / "roles"
+    roles.mkdir(parents=True)
+    (roles / "r.yaml").write_text("id: r\ntitle: {de: R}\nsource: 2024-01-01\nrequirements: "
+                                  "[{id: neukundenakquisition, weight: 1, note: 2023-02-30}]\n", encoding="utf-8")
+    assert load(tmp_path).roles["r"].source == "2024-01-01"
+    code, out, _ = cli(capsys, "--data-dir", str(tmp_path), "roles", "--json")
+    assert code == 0 and json.loads(out)["roles"]
+
+
+def test_ids_with_a_trailing_newline_are_not_slugs(tmp_path):
+    roles = tmp_path / "profiles" / "roles"
+    roles.mkdir(parents=True)
+    (roles / "r.yaml").write_text('id: "key-account-manager\\n"\ntitle: {de: R}\nrequirements: '
+                                  "[{id: neukundenakquisition, weight: 1}]\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not a slug"):
+        load(tmp_path)
+
+
+def test_overlay_labels_reach_the_terminal_clean(capsys, tmp_path):
+    tax = tmp_path / "taxonomy"
+    tax.mkdir()
+    (tax / "x.yaml").write_text('competencies:\n  - {id: evil, label_de: "Evil\\e]0;pwn\\a\\u202eX", kind: technical, '
+                                'source: curated}\n', encoding="utf-8")
+    code, out, _ = cli(capsys, "--data-dir", str(tmp_path), "taxonomy")
+    assert code == 0 and "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+def _private_index(tmp_path, monkeypatch):
+    import os
+
+    d = tmp_path / "index"
+    d.mkdir(mode=0o700)
+    monkeypatch.setenv("MATCHER_INDEX_DIR", str(d))
+    os.chmod(d, 0o700)
+    return d
+
+
+def test_an_index_others_can_write_is_never_loaded(tmp_path, monkeypatch):
+    import os
+
+    from matcher.index import get_index
+
+    d = _private_index(tmp_path, monkeypatch)
+    get_index()  # builds and saves
+    assert all(oct(p.stat().st_mode & 0o777) == oct(0o644) for p in d.glob("index-*"))  # shareable, not 0600
+    os.chmod(d, 0o777)
+    with pytest.raises(InputError, match="can be written by other users"):
+        get_index()
+    os.chmod(d, 0o700)
+    blob = next(d.glob("index-*.joblib"))
+    os.chmod(blob, 0o666)
+    with pytest.raises(InputError, match="can be written by other users"):
+        get_index()
+    os.chmod(blob, 0o644)
+    if os.getuid() == 0:  # as root, hand the file to another account
+        os.chown(blob, 65534, 65534)
+        with pytest.raises(InputError, match="belongs to another user"):
+            get_index()
+
+
+def test_building_keeps_foreign_files_in_a_shared_index_directory(tmp_path, monkeypatch):
+    from matcher.index import get_index
+
+    d = _private_index(tmp_path, monkeypatch)
+    foreign = [d / "index-notes.txt", d / "index-2024.json", d / "other.joblib"]
+    for p in foreign:
+        p.write_text("keep me")
+    get_index(rebuild=True)
+    assert all(p.exists() for p in foreign)
+
+
+def test_outputs_are_checked_before_any_work(capsys, tmp_path):
+    src = tmp_path / "e.csv"
+    src.write_text("id,skills\nE1,SAP\n")
+    cases = [(["-o", str(tmp_path / "o.json")], "unknown output format"),
+             (["-o", str(tmp_path / "o")], "unknown output format"),
+             (["-o", "/dev/null"], "not a regular file"),
+             (["-o", str(tmp_path / "o.csv"), "--summary", str(src)], "same file"),
+             (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "o.csv")], "same file"),
+             (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "s.xlsx")], "unknown summary format"),
+             (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "nodir" / "s.json")], "does not exist")]
+    for argv, message in cases:
+        code, _, err = cli(capsys, "batch", str(src), *argv)
+        assert code in (1, 2) and message in err, (argv, err)
+        assert not (tmp_path / "o.csv").exists() and src.read_text() == "id,skills\nE1,SAP\n"
+
+
+def test_xlsx_output_with_control_characters_and_too_many_rows(matcher, tmp_path, monkeypatch):
+    import matcher.batch.write as write
+
+    src = tmp_path / "e.csv"
+    src.write_text('id,skills\n"E\x01\x1b1","SAP\x07, CRM"\nE2,SAP\n', encoding="utf-8")
+    matcher.score_file(src, tmp_path / "o.xlsx")
+    assert pd.read_excel(tmp_path / "o.xlsx", dtype=str)["status"].tolist() == ["ok", "ok"]
+    monkeypatch.setattr(write, "XLSX_MAX_ROWS", 2)
+    with pytest.raises(InputError, match="at most 2 rows"):
+        matcher.score_file(src, tmp_path / "big.xlsx")
+    assert not (tmp_path / "big.xlsx").exists()
+
+
+def test_api_arguments_are_validated(matcher):
+    import numpy as np
+
+    from matcher import Matcher
+
+    assert matcher.match("SAP", years=np.int64(5))
+    frame = pd.DataFrame({1: ["a"], 2: ["SAP"], 3: ["5"]})
+    assert matcher.score_frame(frame, id_col=1, skills_col=2, years_col=3)["status"].tolist() == ["ok"]
+    assert len(matcher.score_frame(pd.DataFrame({"id": [], "skills": []}))) == 0
+    for bad in (123, 4.5):
+        with pytest.raises(MatcherError, match="data_dir must be a path"):
+            Matcher(bad)
+    with pytest.raises(MatcherError, match="score_frame needs a pandas DataFrame"):
+        matcher.score_frame([["a", "SAP"]])
