@@ -631,3 +631,22 @@ def test_api_arguments_are_validated(matcher):
             Matcher(bad)
     with pytest.raises(MatcherError, match="score_frame needs a pandas DataFrame"):
         matcher.score_frame([["a", "SAP"]])
+
+
+def test_xlsx_ids_read_as_excel_shows_them(matcher, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "skills", "years"])
+    for ident in ["00123", "NA", "NULL", "None", "N/A", "nan"]:
+        ws.append([ident, "SAP", 3])
+    padded = ws.cell(row=8, column=1, value=123)
+    padded.number_format = "00000"
+    ws.cell(row=8, column=2, value="SAP")
+    ws.cell(row=8, column=3, value=5.0)
+    wb.save(tmp_path / "ids.xlsx")
+    matcher.score_file(tmp_path / "ids.xlsx", tmp_path / "o.csv")
+    out = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert out["id"].tolist() == ["00123", "NA", "NULL", "None", "N/A", "nan", "00123"]
+    assert (out["status"] == "ok").all() and out["years"].tolist()[-1] == "5"

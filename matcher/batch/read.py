@@ -159,13 +159,9 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
     ext = path.suffix.lower()
     try:
         if ext in (".xlsx", ".xlsm"):
-            import pandas as pd
+            from . import excel
 
-            sheets = pd.ExcelFile(path).sheet_names
-            if isinstance(sheet, str) and sheet not in sheets:
-                raise InputError(f"{path}: no sheet {sheet!r} (the sheets are: {', '.join(map(repr, sheets))})",
-                                 fix="name one of them with --sheet")
-            columns = [str(c) for c in pd.read_excel(path, sheet_name=sheet, nrows=0, dtype=str).columns]
+            columns = excel.header(path, sheet)
             fmt, enc, delim = "xlsx", "utf-8", ","
         elif ext == ".parquet":
             import pyarrow.parquet as pq
@@ -243,12 +239,17 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
 
     try:
         if layout.fmt == "xlsx":
-            # not streamed: read whole; "NA", "NULL", "None" are ids or text here, not missing values
-            frame = pd.read_excel(layout.path, sheet_name=layout.sheet, dtype=object, na_filter=False)
-            frame = frame.loc[:, [c for c in frame.columns if str(c) in layout.columns]]
-            frame.columns = [str(c) for c in frame.columns]
-            for start in range(0, len(frame), chunk_rows):
-                yield select_columns(frame.iloc[start: start + chunk_rows], layout)
+            from . import excel
+
+            want = [layout.columns.index(c) if c else -1 for c in (layout.id_col, layout.skills_col, layout.years_col)]
+            buf: list[list[str]] = []
+            for cells in excel.rows(layout.path, layout.sheet, len(layout.columns)):
+                buf.append([cells[i] if i >= 0 else "" for i in want] + [""])
+                if len(buf) >= chunk_rows:
+                    yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"], dtype=object)
+                    buf = []
+            if buf:
+                yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"], dtype=object)
             return
         if layout.fmt == "parquet":
             import pyarrow.parquet as pq
