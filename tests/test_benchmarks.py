@@ -15,3 +15,10 @@ def test_batch_benchmark_smoke_run(tmp_path):
     assert proc.returncode == 0, proc.stderr
     for line in ("matcher batch, 300 employees", "I/O floor", "ratio batch / I/O floor", "extractOne"):
         assert line in proc.stdout, proc.stdout
+
+
+def test_parse_benchmark_smoke_run():
+    proc = subprocess.run([sys.executable, str(BENCH / "bench_parse.py"), "--mb", "0.02", "--items", "50"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "worst parse time" in proc.stdout and "match(), 50 distinct items" in proc.stdout

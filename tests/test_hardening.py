@@ -650,3 +650,11 @@ def test_xlsx_ids_read_as_excel_shows_them(matcher, tmp_path):
     out = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
     assert out["id"].tolist() == ["00123", "NA", "NULL", "None", "N/A", "nan", "00123"]
     assert (out["status"] == "ok").all() and out["years"].tolist()[-1] == "5"
+
+
+def test_unreachable_scheduler_is_named_as_such(capsys, tmp_path):
+    pytest.importorskip("distributed")
+    code, _, err = cli(capsys, "batch", str(ROOT / "examples" / "employees.csv"), "-o", str(tmp_path / "o.csv"),
+                       "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 1 and "cannot reach the Dask scheduler" in err and "disk" not in err
+    assert not (tmp_path / "o.csv").exists()

@@ -43,8 +43,15 @@ def dask_chunks(p: "Pipeline", chunks: Iterable["pd.DataFrame"], chosen: tuple[i
     except ImportError as exc:  # pragma: no cover - optional dependency
         raise InputError("the dask engine needs dask and distributed", fix="pip install 'matcher[dask]'") from exc
     cluster = None
-    client = Client(scheduler) if scheduler else Client(cluster := LocalCluster(n_workers=2, threads_per_worker=1,
-                                                                                processes=True, dashboard_address=None))
+    try:
+        client = Client(scheduler, timeout="10s") if scheduler else Client(
+            cluster := LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None))
+    except (OSError, TimeoutError, ValueError) as exc:
+        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
+        raise InputError(f"cannot reach {where} ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
+                         "nothing was written",
+                         fix="check the --scheduler address (e.g. tcp://host:8786) and that the scheduler runs, "
+                             "or leave out --engine dask") from None
     try:
         window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
         futures: deque[Any] = deque()
