@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import matcher.batch.run as batch_run
+import matcher.batch.local as batch_local
 from matcher.parse import split_items
 from matcher.limits import MAX_CELL_CHARS
 from matcher.cli import main
@@ -119,7 +119,7 @@ def test_interrupted_run_leaves_no_output(matcher, tmp_path, monkeypatch):
     path = write_csv(tmp_path / "e.csv", ROWS * 10)
     out = tmp_path / "o.csv"
     calls = {"n": 0}
-    real = batch_run.score_chunk
+    real = batch_local.score_chunk
 
     def flaky(*args):
         calls["n"] += 1
@@ -127,7 +127,7 @@ def test_interrupted_run_leaves_no_output(matcher, tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(batch_run, "score_chunk", flaky)
+    monkeypatch.setattr(batch_local, "score_chunk", flaky)
     with pytest.raises(KeyboardInterrupt):
         matcher.score_file(path, out, chunk_rows=5)
     assert not out.exists() and not list(tmp_path.glob(".o.csv*"))
@@ -219,6 +219,16 @@ def test_read_only_output_directory(capsys, tmp_path, monkeypatch):
     (tmp_path / "ro").mkdir()
     assert main(["batch", str(good), "-o", str(tmp_path / "ro" / "o.csv")]) == 1
     assert "not writable" in capsys.readouterr().err and not (tmp_path / "ro" / "o.csv").exists()
+
+
+def test_local_workers_give_the_same_bytes(matcher, tmp_path):
+    path = ROOT / "examples" / "employees_de.csv"
+    outs = []
+    for workers in (1, 2):
+        out, summary = tmp_path / f"w{workers}.csv", tmp_path / f"w{workers}.json"
+        matcher.score_file(path, out, summary=summary, chunk_rows=16, workers=workers)
+        outs.append((out.read_bytes(), summary.read_bytes()))
+    assert outs[0] == outs[1]
 
 
 def test_dask_engine_equals_default(matcher, tmp_path):

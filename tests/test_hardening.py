@@ -658,3 +658,16 @@ def test_unreachable_scheduler_is_named_as_such(capsys, tmp_path):
                        "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert code == 1 and "cannot reach the Dask scheduler" in err and "disk" not in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_planted_link_at_the_temporary_path_is_not_followed(matcher, tmp_path):
+    import os
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    src = tmp_path / "e.csv"
+    src.write_text("id,skills\nE1,SAP\n")
+    (tmp_path / f".o.csv.{os.getpid()}.tmp").symlink_to(victim)  # the name this process will use
+    with pytest.raises(InputError, match="in the way of the output's temporary file"):
+        matcher.score_file(src, tmp_path / "o.csv")
+    assert victim.read_text() == "precious" and not (tmp_path / "o.csv").exists()

@@ -24,6 +24,7 @@ from ..fsutil import atomic_write_bytes
 from ..limits import CHUNK_ROWS
 from ..score import role_positions
 from .read import ID_NAMES, SKILL_NAMES, YEARS_NAMES, Layout, detect_layout, pick_column, read_chunks, select_columns
+from .local import local_chunks, workers_for
 from .score import ChunkScores, mark_duplicates, score_chunk
 from .summary import Summary
 from .read import staged_input
@@ -64,13 +65,13 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _chunk_source(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], *, engine: str, scheduler: str | None,
-                  chunk_rows: int, long_input: bool, lang: str,
+                  chunk_rows: int, long_input: bool, lang: str, workers: int | None,
                   progress: Callable[[int], None] | None) -> Iterator[ChunkScores]:
-    """Scored chunks, in file order: read here, scored here or on a Dask cluster."""
+    """Scored chunks, in file order: read here, scored here (or in local workers) or on a Dask cluster."""
     chunks = read_chunks(layout, chunk_rows, long_input=long_input, progress=progress)
     if engine == "pandas":
-        for chunk in chunks:
-            yield score_chunk(p, chunk, chosen, lang)
+        size = layout.path.stat().st_size if layout.path.is_file() else None
+        yield from local_chunks(p, chunks, chosen, lang, workers_for(size, workers))
         return
     from .dask import dask_chunks
 
@@ -81,8 +82,11 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
                roles: Sequence[str] = (), id_col: str | None = None, skills_col: str | None = None,
                years_col: str | None = None, fmt: str = "wide", long_input: bool = False, engine: str = "pandas",
                scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS, lang: str = "de",
-               show_progress: bool = False, sheet: str | int = 0) -> BatchReport:
-    """Score an export file and write the results (and the summary) atomically."""
+               show_progress: bool = False, sheet: str | int = 0, workers: int | None = None) -> BatchReport:
+    """Score an export file and write the results (and the summary) atomically.
+
+    `workers`: processes scoring chunks with the local engine (default: two on a large file
+    where the platform can fork, else one); the output is the same for any number."""
     start = time.perf_counter()
     chosen = role_positions(p.ix, roles)
     out_path = Path(output)
@@ -92,7 +96,7 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
         layout = detect_layout(source, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
         return _score_layout(p, layout, chosen, out_path, summary_path, start=start, fmt=fmt, long_input=long_input,
                              engine=engine, scheduler=scheduler, chunk_rows=chunk_rows, lang=lang,
-                             show_progress=show_progress)
+                             show_progress=show_progress, workers=workers)
 
 
 OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -129,7 +133,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_path: Path, summary_path: Path | None, *,
                   start: float, fmt: str, long_input: bool, engine: str, scheduler: str | None, chunk_rows: int,
-                  lang: str, show_progress: bool) -> BatchReport:
+                  lang: str, show_progress: bool, workers: int | None) -> BatchReport:
     writer = Writer(out_path, OUTPUT_FORMATS[out_path.suffix.lower()])
     if summary_path is not None:
         Writer.check_directory(summary_path)
@@ -140,13 +144,13 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
     try:
         with _sigterm_as_interrupt(), bar:
             for chunk in _chunk_source(p, layout, chosen, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows,
-                                       long_input=long_input, lang=lang, progress=bar.update_bytes):
+                                       long_input=long_input, lang=lang, workers=workers, progress=bar.update_bytes):
                 scores = chunk.frame
                 n = len(scores)
                 scores.insert(0, "row", np.arange(row_no + 1, row_no + n + 1))
                 row_no += n
                 acc.duplicates += mark_duplicates(scores, seen)
-                acc.add(chunk)
+                acc.add(chunk.tally)
                 writer.write(to_long(scores, p.ix.role_ids) if fmt == "long" else scores)
                 bar.update_rows(n)
             if row_no == 0:
@@ -155,6 +159,11 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                 acc.to_csv_bytes() if summary_path.suffix.lower() == ".csv"
                 else (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
             writer.commit()
+    except FileExistsError:  # never the case for our own temporary name, unless something was planted there
+        writer.abort(remove=False)
+        raise InputError(f"{writer.tmp} is in the way of the output's temporary file (another run's, or a planted "
+                         "link; it is not followed); nothing was written",
+                         fix=f"remove {writer.tmp}, then run again") from None
     except OSError as exc:
         writer.abort()
         raise InputError(f"cannot write the output ({exc.strerror or exc}); nothing was written",

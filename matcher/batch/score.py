@@ -18,6 +18,7 @@ import numpy as np
 from ..limits import MAX_CELL_CHARS
 from ..parse import years_value
 from ..score import STATUS, Scores, gap_order, gate_specs, helpful_courses
+from .summary import Tally, tally
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,12 +32,10 @@ _WORD = re.compile(r"[^\W_]")
 
 @dataclass(frozen=True)
 class ChunkScores:
-    """The output rows of a chunk, with what the summary needs: credits and each row's target role."""
+    """The output rows of a chunk, and its share of the training-needs summary."""
 
     frame: "pd.DataFrame"
-    credit: np.ndarray  # rows x competencies
-    target: np.ndarray  # role position per row: the best of the chosen roles
-    ok: np.ndarray  # rows that were scored
+    tally: Tally
 
 
 def _row_problem(ident: str, cell: str) -> str | None:
@@ -92,7 +91,8 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     out["top_missing"] = missing
     out["suggested_courses"] = courses
     out["unrecognised"] = ["; ".join(u) for u in p.unrecognised(reading)]
-    return ChunkScores(out, scores.credit, best, ok)
+    reasons = out["reason"].tolist()
+    return ChunkScores(out, tally(ix, tuple(chosen), scores.fits, scores.credit, best, ok, reasons))
 
 
 def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np.ndarray,
@@ -135,14 +135,16 @@ def _format_gaps(ix: "Index", comps: list, picks: list[int], have: list[float], 
 
 
 def mark_duplicates(scores: "pd.DataFrame", seen: dict[str, int]) -> int:
-    """Fill the `note` column for ids seen before (in this or earlier chunks); returns how many."""
-    notes = []
-    for ident, r in zip(scores["id"], scores["row"]):
-        if ident and ident in seen:
-            notes.append(f"duplicate id (first at row {seen[ident]})")
-        else:
-            if ident:
-                seen[ident] = int(r)
-            notes.append("")
+    """Fill the `note` column for ids seen before (in this or earlier chunks); returns how many.
+
+    The first row of an id is remembered across chunks; an empty id is never a duplicate."""
+    ids = scores["id"].tolist()
+    rows = scores["row"].tolist()
+    notes = [""] * len(ids)
+    for k, ident in enumerate(ids):
+        if ident:
+            first = seen.setdefault(ident, rows[k])
+            if first != rows[k]:
+                notes[k] = f"duplicate id (first at row {first})"
     scores["note"] = notes
     return sum(1 for n in notes if n)

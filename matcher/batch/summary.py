@@ -13,11 +13,51 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..score import course_gains
-from .score import ChunkScores
 from .write import neutralise_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..index import Index
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one chunk adds to the summary: small arrays, computed where the chunk is scored
+    (possibly a worker process), so that the credit matrix never travels."""
+
+    rows: int
+    errors: dict[str, int]
+    fit_counts: dict[str, dict[str, float]]  # role id -> n, sum, and counts at or above 50/70/90
+    gap_weight: dict[str, np.ndarray]  # role id -> per requirement: summed weighted gap
+    gap_count: dict[str, np.ndarray]  # role id -> per requirement: employees not fully covering it
+    course_helped: np.ndarray  # per course: employees it would help
+    course_gain: np.ndarray  # per course: fit points it would add, summed
+
+
+def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, credit: np.ndarray, target: np.ndarray,
+          ok: np.ndarray, reasons: list[str]) -> Tally:
+    """The summary's share of one chunk: fit distribution and gaps per chosen role, and course
+    demand for each employee's target role (the best, or the --role one)."""
+    errors: dict[str, int] = {}
+    for reason, good in zip(reasons, ok.tolist()):
+        if not good:
+            errors[reason] = errors.get(reason, 0) + 1
+    fit_counts, gap_weight, gap_count = {}, {}, {}
+    for r in chosen:
+        rid = ix.role_ids[r]
+        f = np.round(fits[ok, r], 1)  # the fits as written in the output
+        fit_counts[rid] = {"n": int(f.size), "sum": float(f.sum()),
+                           **{str(t): int((f >= t).sum()) for t in (50, 70, 90)}}
+        cols, w = ix.role_rows()[r]
+        cr = credit[ok][:, cols]
+        gap_weight[rid] = (w * (1 - cr)).sum(axis=0)
+        gap_count[rid] = (cr < 1).sum(axis=0).astype(np.float64)
+    helped = np.zeros(len(ix.course_ids))
+    gained = np.zeros(len(ix.course_ids))
+    for r in np.unique(target[ok]).tolist():
+        gain = course_gains(ix, r, credit[ok & (target == r)])
+        helped += (gain > 1e-9).sum(axis=0)
+        gained += gain.sum(axis=0)
+    return Tally(len(ok), errors, fit_counts, gap_weight, gap_count, helped, gained)
 
 
 @dataclass
@@ -36,38 +76,19 @@ class Summary:
     course_helped: np.ndarray | None = None
     course_gain: np.ndarray | None = None
 
-    def add(self, chunk: ChunkScores) -> None:
-        ix = self.ix
-        scores, credit, best, ok = chunk.frame, chunk.credit, chunk.target, chunk.ok
-        self.rows += len(scores)
-        self.scored += int(ok.sum())
-        for reason in scores.loc[~ok, "reason"]:
-            self.errors[reason] = self.errors.get(reason, 0) + 1
-        role_ids = ix.role_ids
-        if self.course_helped is None:
-            self.course_helped = np.zeros(len(ix.course_ids))
-            self.course_gain = np.zeros(len(ix.course_ids))
-        for r in self.chosen:
-            rid = role_ids[r]
-            col = scores.get(f"fit_{rid}")
-            if col is None:
-                continue
-            f = col.to_numpy(dtype=float)[ok]
-            c = self.fit_counts.setdefault(rid, {"n": 0, "sum": 0.0, "50": 0, "70": 0, "90": 0})
-            c["n"] += f.size
-            c["sum"] += float(f.sum())
-            for t in (50, 70, 90):
-                c[str(t)] += int((f >= t).sum())
-            cols, w = ix.role_rows()[r]
-            cr = credit[ok][:, cols]
-            self.gap_weight[rid] = self.gap_weight.get(rid, np.zeros(cols.size)) + (w * (1 - cr)).sum(axis=0)
-            self.gap_count[rid] = self.gap_count.get(rid, np.zeros(cols.size)) + (cr < 1).sum(axis=0)
-        # Course demand, for each employee's target role (the best, or the --role one).
-        for r in set(best[ok].tolist()):
-            gain = course_gains(ix, r, credit[ok & (best == r)])
-            assert self.course_helped is not None and self.course_gain is not None
-            self.course_helped += (gain > 1e-9).sum(axis=0)
-            self.course_gain += gain.sum(axis=0)
+    def add(self, t: Tally) -> None:
+        self.rows += t.rows
+        self.scored += t.rows - sum(t.errors.values())
+        for reason, count in t.errors.items():
+            self.errors[reason] = self.errors.get(reason, 0) + count
+        for rid, counts in t.fit_counts.items():
+            mine = self.fit_counts.setdefault(rid, {"n": 0, "sum": 0.0, "50": 0, "70": 0, "90": 0})
+            for k, v in counts.items():
+                mine[k] += v
+            self.gap_weight[rid] = self.gap_weight.get(rid, 0) + t.gap_weight[rid]
+            self.gap_count[rid] = self.gap_count.get(rid, 0) + t.gap_count[rid]
+        self.course_helped = t.course_helped if self.course_helped is None else self.course_helped + t.course_helped
+        self.course_gain = t.course_gain if self.course_gain is None else self.course_gain + t.course_gain
 
     def to_dict(self, top: int = 10) -> dict:
         ix = self.ix

@@ -125,17 +125,19 @@ class Writer:
         fh.close()
         os.replace(self.tmp, self.target)
 
-    def abort(self) -> None:
+    def abort(self, *, remove: bool = True) -> None:
+        """Close and delete the temporary file (`remove=False`: it is not ours, leave it)."""
         for closer in (self._writer, self._fh):
             try:
                 if closer is not None:
                     closer.close()
             except Exception:  # noqa: BLE001,S110 - cleaning up after a failure
                 pass
-        try:
-            self.tmp.unlink()
-        except OSError:
-            pass
+        if remove and self._fh is not None:  # only a file this writer created
+            try:
+                self.tmp.unlink()
+            except OSError:
+                pass
 
 
 def _remove_stale_temporaries(target: Path) -> None:

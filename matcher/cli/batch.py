@@ -25,6 +25,8 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
                    "employee and role (long)")
     p.add_argument("--long-input", action="store_true", help="input has one row per employee and skill")
     p.add_argument("--engine", choices=("pandas", "dask"), default="pandas", help="dask: run chunks on a Dask cluster")
+    p.add_argument("--workers", type=int, metavar="N", help="local engine: processes that score chunks (default: 2 "
+                   "on a large file, else 1); the output is the same for any number")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (default: a local cluster)")
     p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
@@ -36,6 +38,8 @@ def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
 
     if args.chunk_rows < 1:
         raise UsageError("--chunk-rows must be 1 or more", fix="e.g. --chunk-rows 5000")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be 1 or more", fix="e.g. --workers 2")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask", fix="add --engine dask")
     report = score_file(matcher.pipeline, args.input, args.output, summary=args.summary,
@@ -43,7 +47,7 @@ def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
                         skills_col=args.skills_col, years_col=args.years_col, fmt=args.format,
                         long_input=args.long_input, engine=args.engine, scheduler=args.scheduler,
                         chunk_rows=args.chunk_rows, lang=args.lang, show_progress=sys.stderr.isatty(),
-                        sheet=args.sheet)
+                        sheet=args.sheet, workers=args.workers)
     errors = sum(report.errors.values())
     print(f"scored {report.scored} of {report.rows} rows in {report.seconds:.1f} s "
           f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s) -> {report.output}", file=sys.stderr)
