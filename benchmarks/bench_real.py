@@ -1,0 +1,132 @@
+"""Reading and ranking on real text (issues 10 and 11), measured over ../shared/eval as its README says.
+
+- judged advert bullets (`real/judged_items.csv`), each through `resolve()` as one item: recall
+  (correct / items with a fitting competency) and precision (correct / recognised); an item is
+  correct when the competency it names first, or any further one it names, is among the
+  acceptable labels, and wrong when what it names first is not;
+- the adverts' requirement bullets (continuation lines joined): share recognised at all;
+- role ranking: the top role of each `role` advert and CV (strict: the expected role; lenient:
+  one of `acceptable_roles`), and the top fit of `adjacent` and `unrelated` texts;
+- `calibration_dev.jsonl`: share of the hand-mapped competency ids found when reading the text.
+
+    python benchmarks/bench_real.py [--eval DIR] [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+from pathlib import Path
+
+from matcher import Matcher
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+_BULLET = re.compile(r"^\s*(?:[-–—•·*▪●]|\d{1,2}[.)])\s+")
+
+
+def bullets(text: str) -> list[str]:
+    """One string per bullet, continuation lines joined (the eval README's rule)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if _BULLET.match(line) or not out:
+            out.append(_BULLET.sub("", line).strip())
+        else:
+            out[-1] += " " + line.strip()
+    return out
+
+
+def names(res) -> list[str]:
+    """German labels a resolution names: first the primary, then any further ones."""
+    found = [res.competency] + list(getattr(res, "further", ()) or ()) if res.competency is not None else []
+    return [c.label_de for c in found]
+
+
+def judged(m: Matcher, root: Path, verbose: bool) -> None:
+    rows = list(csv.DictReader((root / "real" / "judged_items.csv").open(encoding="utf-8")))
+    correct = recognised = fitting = 0
+    for row in rows:
+        (res,) = m.resolve([row["text"]])
+        got = names(res)
+        ok = {x for x in row["correct_label_de_if_any"].split("|") if x}
+        if ok:
+            fitting += 1
+        if got:
+            recognised += 1
+            hit = bool(ok and (got[0] in ok or any(g in ok for g in got[1:])))
+            correct += hit
+            if verbose and not hit:
+                print(f"    WRONG  {row['text'][:70]!r} -> {got} (want {sorted(ok) or 'nothing'})")
+        elif verbose and ok:
+            print(f"    MISSED {row['text'][:70]!r} (want {sorted(ok)})")
+    print(f"judged bullets: recall {correct / max(fitting, 1):.2f} ({correct}/{fitting}), precision "
+          f"{correct / max(recognised, 1):.2f} ({correct}/{recognised})  (targets >= 0.80 at >= 0.90)")
+
+
+def adverts(m: Matcher, root: Path, verbose: bool) -> None:
+    ads = [json.loads(line) for line in (root / "real" / "ads.jsonl").open(encoding="utf-8")]
+    total = hit = 0
+    for ad in ads:
+        items = bullets(ad["requirements_text"])
+        res = m.resolve(items)
+        total += len(items)
+        hit += sum(1 for r in res if r.competency is not None)
+    print(f"advert bullets recognised: {hit / max(total, 1):.0%} ({hit}/{total})  (target >= 65%)")
+
+
+def ranking(m: Matcher, root: Path, verbose: bool) -> None:
+    for name, field in (("ads.jsonl", "requirements_text"), ("cvs.jsonl", "skills_text")):
+        cases = [json.loads(line) for line in (root / "real" / name).open(encoding="utf-8")]
+        strict = lenient = n_role = 0
+        others: list[tuple[str, str, float]] = []
+        for case in cases:
+            try:
+                results = m.match(case[field])
+            except Exception as exc:  # noqa: BLE001 - the benchmark reports, it does not stop
+                print(f"  EXCEPTION on {case['id']}: {type(exc).__name__}: {exc}")
+                continue
+            top = results[0]
+            if case["group"] == "role":
+                n_role += 1
+                strict += top.role.id == case["expected_role"]
+                lenient += top.role.id in case["acceptable_roles"]
+                if verbose:
+                    print(f"    {case['id']} want {case['expected_role']:26s} got {top.role.id:26s} {top.fit:5.1f}")
+            else:
+                others.append((case["id"], case["group"], top.fit))
+        worst = {g: max((f for _, gg, f in others if gg == g), default=0.0) for g in ("adjacent", "unrelated")}
+        print(f"{name}: top role right {strict}/{n_role} strict, {lenient}/{n_role} acceptable "
+              f"({lenient / max(n_role, 1):.0%}, target >= 75%); highest fit adjacent {worst['adjacent']:.1f}, "
+              f"unrelated {worst['unrelated']:.1f} (target <= 25)")
+
+
+def calibration(m: Matcher, root: Path, verbose: bool) -> None:
+    cases = [json.loads(line) for line in (root / "calibration_dev.jsonl").open(encoding="utf-8")]
+    found = total = 0
+    for case in cases:
+        got = set()
+        for r in m.resolve(case["text"]):
+            got.update(c.id for c in ([r.competency] + list(getattr(r, "further", ()) or ())) if r.competency)
+        gold = set(case["gold_ids"])
+        found += len(gold & got)
+        total += len(gold)
+        if verbose and gold - got:
+            print(f"    {case['id']}: not found {sorted(gold - got)}")
+    print(f"calibration: hand-mapped competencies found when reading {found}/{total} ({found / max(total, 1):.0%})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--eval", type=Path, default=EVAL)
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    m = Matcher(notify=None)
+    for step in (judged, adverts, ranking, calibration):
+        step(m, args.eval, args.verbose)
+
+
+if __name__ == "__main__":
+    main()
