@@ -96,6 +96,15 @@ def stem(token: str) -> str:
 
 
 def _stem(token: str) -> str:
+    """One suffix off; an inflected participle loses its ending, then its `-iert` as the bare
+    one does (`kundenorientierte` -> `kundenorientiert` -> `kundenorient`)."""
+    out = _strip_suffix(token)
+    if out != token and out.endswith("iert") and len(out) >= 8:
+        out = _strip_suffix(out)
+    return out
+
+
+def _strip_suffix(token: str) -> str:
     if token.endswith("yses"):  # analyses -> analys
         return token[:-2]
     if token.endswith("ysis"):  # analysis -> analys

@@ -63,6 +63,8 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 ]
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
 _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
+# A function word run into the capitalised word after it, as copied text often has them.
+_GLUED = re.compile(r"\b(im|in|am|an|zum|zur|mit|von|für|fuer|dir|du|ihr|und|oder|sowie|the|and|of|with)(?=[A-ZÄÖÜ][a-zäöüß])")
 _PERCENT = re.compile(r"\b\d{1,3}\s*%")
 _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _TRAILING = re.compile(r"[\s.,;:!?\-–—*_~\"'`´]+$")
@@ -111,7 +113,7 @@ def parse_item(raw: str) -> Item:
     if truncated:
         text = text[:MAX_ITEM_CHARS]
     text = _BULLET.sub("", text)
-    text = text.strip()
+    text = _GLUED.sub(r"\1 ", text).strip()  # "imVertrieb", "DirDeutschkenntnisse": lost spaces
     years: float | None = None
     level: str | None = None
 

@@ -30,7 +30,8 @@ from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import parse_item, split_items
 from .resolver import Resolver
-from .results import CareerStep, Evidence, Gate, MatchReport, Missing, PlanStep, Resolution, RoleMatch
+from .vocab import content_words
+from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
     LISTED_NO_LEVEL, STATUS, Candidates, Scores, credits, evaluate, gap_order, gate_specs, helpful_courses,
     learning_plan,
@@ -38,7 +39,10 @@ from .score import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
+    from .resolver import Match
 
+STRICT_METHODS = frozenset({"exact", "stem", "compound", "core", "fuzzy"})
+SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 NOT_LISTED = -2  # language evidence: below LISTED_NO_LEVEL, so that max() prefers any mention
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
 
@@ -91,10 +95,32 @@ class Pipeline:
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
         m = self.resolver.resolve(item.text)
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
-        comp = comps[ids[m.comp]] if m.comp is not None else None
-        hint = comps[ids[m.hint]] if m.hint is not None else None
-        return Resolution(raw, item.text, comp, m.score, m.method, hint, m.hint_score, item.level, item.years,
-                          truncated=item.truncated)
+        mentions = self._mentions(item.text, m)
+        if not mentions:
+            hint = comps[ids[m.hint]] if m.hint is not None else None
+            return Resolution(raw, item.text, None, 0.0, "none", hint, m.hint_score, item.level, item.years,
+                              truncated=item.truncated)
+        first = mentions[0]
+        return Resolution(raw, item.text, first.competency, first.score, first.method, None, 0.0, item.level,
+                          item.years, truncated=item.truncated, mentions=tuple(mentions))
+
+    def _mentions(self, text: str, m: "Match") -> list[Mention]:
+        """Every competency the item names, the best reading first.
+
+        The cascade reads the item as one skill; `spot` finds the skills named inside it. A short
+        item keeps the cascade's answer first, with anything else it names added; in a sentence
+        a loose reading of the whole (tokens, n-grams) gives way to the skills actually named.
+        """
+        comps, ids = self.ix.data.competencies, self.ix.comp_ids
+        spotted = self.resolver.spot(text)
+        whole = [] if m.comp is None else [Mention(comps[ids[m.comp]], m.score, m.method, key(text))]
+        if whole and spotted and m.method not in STRICT_METHODS and len(content_words(key(text))) > SENTENCE_WORDS:
+            whole = []
+        out = list(whole)
+        for words, sm in spotted:
+            if all(x.competency.id != ids[sm.comp] for x in out):  # type: ignore[index]
+                out.append(Mention(comps[ids[sm.comp]], sm.score, sm.method, words))  # type: ignore[index]
+        return out
 
     def read(self, rows: Sequence[Sequence[str]]) -> Reading:
         """Resolve every candidate's raw items, each distinct string once."""
@@ -117,18 +143,27 @@ class Pipeline:
         ix = self.ix
         n, n_comp, langs = reading.n_rows, len(ix.comp_ids), ix.language_ids
         d = reading.distinct
-        pos = np.array([ix.comp_pos[r.competency.id] if r.competency is not None else -1 for r in d], dtype=np.int64)
-        conf = np.array([r.score for r in d], dtype=np.float64)
         stated = np.array([r.years if r.method == "experience" and r.years is not None else np.nan for r in d])
         edu = np.array([EDUCATION_LEVELS.index(r.education) if r.education else -1 for r in d], dtype=np.int64)
-        lang_col = np.array([langs.index(r.competency.id) if r.competency is not None and r.competency.id in langs
-                             else -1 for r in d], dtype=np.int64)
-        lang_level = np.array([CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL for r in d], dtype=np.int64)
+        # Every mention of every distinct item, flattened: (item code, competency, confidence, language column, level)
+        per = [[(i, ix.comp_pos[m.competency.id], m.score,
+                 langs.index(m.competency.id) if m.competency.id in langs else -1,
+                 CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL) for m in r.mentions]
+               for i, r in enumerate(d)]
+        counts = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
+        flat = np.array([m for ms in per for m in ms], dtype=np.float64).reshape(-1, 5)
+        m_pos, m_conf, m_lang, m_level = flat[:, 1].astype(np.int64), flat[:, 2], flat[:, 3].astype(np.int64), \
+            flat[:, 4].astype(np.int64)
 
         rows, codes = reading.rows, reading.codes
+        # each item's mentions: repeat the item by its count, index into the flat mention arrays
+        item_counts = counts[codes] if len(codes) else np.zeros(0, dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64) if len(counts) else counts
+        m_rows = np.repeat(rows, item_counts)
+        m_idx = (np.repeat(starts[codes] - np.cumsum(item_counts) + item_counts, item_counts)
+                 + np.arange(int(item_counts.sum()))) if len(codes) else np.zeros(0, dtype=np.int64)
         evidence = np.zeros((n, n_comp))
-        hit = pos[codes] >= 0
-        np.maximum.at(evidence, (rows[hit], pos[codes[hit]]), conf[codes[hit]])
+        np.maximum.at(evidence, (m_rows, m_pos[m_idx]), m_conf[m_idx])
         from_text = np.full(n, np.nan)
         told = ~np.isnan(stated[codes])
         np.fmax.at(from_text, rows[told], stated[codes[told]])
@@ -136,8 +171,8 @@ class Pipeline:
         education = np.full(n, -1, dtype=np.int64)
         np.maximum.at(education, rows, edu[codes])
         languages = np.full((n, len(langs)), NOT_LISTED, dtype=np.int64)
-        spoken = lang_col[codes] >= 0
-        np.maximum.at(languages, (rows[spoken], lang_col[codes[spoken]]), lang_level[codes[spoken]])
+        spoken = m_lang[m_idx] >= 0
+        np.maximum.at(languages, (m_rows[spoken], m_lang[m_idx][spoken]), m_level[m_idx][spoken])
         return Candidates(evidence, np.where(np.isnan(given), from_text, given), education, languages)
 
     # -- 4: scores -------------------------------------------------------------------------------
@@ -161,9 +196,9 @@ class Pipeline:
         """Every chosen role for the single candidate of `reading`, best first, with the next step."""
         cands = self.candidates(reading, None if years is None else np.array([years], dtype=np.float64))
         scores = self.score(cands, chosen)
-        evidence = [i for i in items if i.competency is not None]
-        _, source = credits(self.ix, [self.ix.comp_pos[i.competency.id] for i in evidence],  # type: ignore[union-attr]
-                            [i.score for i in evidence])
+        evidence = [(i.raw, m) for i in items for m in i.mentions]  # every competency each item names
+        _, source = credits(self.ix, [self.ix.comp_pos[m.competency.id] for _, m in evidence],
+                            [m.score for _, m in evidence])
         stated_years = None if np.isnan(cands.years[0]) else float(cands.years[0])
         explained: dict[int, RoleMatch] = {}
 
@@ -181,7 +216,7 @@ class Pipeline:
                            stated_years)
 
     def _role_match(self, r: int, scores: Scores, cands: Candidates, source: np.ndarray,
-                    evidence: Sequence[Resolution], years: float | None) -> RoleMatch:
+                    evidence: Sequence[tuple[str, Mention]], years: float | None) -> RoleMatch:
         ix = self.ix
         role = ix.data.roles[ix.role_ids[r]]
         comps = ix.data.competencies
@@ -190,9 +225,9 @@ class Pipeline:
         for req in role.requirements:
             j = ix.comp_pos[req.competency_id]
             if credit[j] > 0:
-                ev = evidence[int(source[j])]
-                matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[j]), ev.raw,
-                                        ev.competency))  # type: ignore[arg-type]
+                raw, mention = evidence[int(source[j])]
+                matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[j]), raw,
+                                        mention.competency))
         matched.sort(key=lambda e: (-e.weight * e.credit, e.competency.id))
         weight = {ix.comp_pos[req.competency_id]: req.weight for req in role.requirements}
         cols, gaps = gap_order(ix, r, scores.credit[:1])

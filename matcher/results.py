@@ -18,6 +18,20 @@ def _comp(c: Competency | None) -> dict | None:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """One competency read from an item: which words named it, how sure, by which method."""
+
+    competency: Competency
+    score: float
+    method: str
+    words: str  # the words of the item that name it (normalised)
+
+    def to_dict(self) -> dict:
+        return {"competency": _comp(self.competency), "score": self.score, "method": self.method,
+                "words": self.words}
+
+
+@dataclass(frozen=True)
 class Resolution:
     """How one input item was understood."""
 
@@ -32,12 +46,21 @@ class Resolution:
     years: float | None = None
     education: str | None = None
     truncated: bool = False  # the item was longer than MAX_ITEM_CHARS and was cut
+    # Every competency the item names, the one in `competency` first: a sentence or a line such
+    # as "Vertragsverhandlungen und Preisverhandlungen" names several, and all count as evidence.
+    mentions: tuple[Mention, ...] = ()
+
+    @property
+    def further(self) -> tuple[Competency, ...]:
+        """The competencies the item names besides the first."""
+        return tuple(m.competency for m in self.mentions[1:])
 
     def to_dict(self) -> dict:
         return {
             "input": self.raw, "text": self.text, "competency": _comp(self.competency), "score": self.score,
-            "method": self.method, "hint": _comp(self.hint), "hint_score": self.hint_score, "level": self.level,
-            "years": self.years, "education": self.education, "truncated": self.truncated,
+            "method": self.method, "further": [m.to_dict() for m in self.mentions[1:]], "hint": _comp(self.hint),
+            "hint_score": self.hint_score, "level": self.level, "years": self.years, "education": self.education,
+            "truncated": self.truncated,
         }
 
 

@@ -15,6 +15,17 @@ from . import tfidf
 from .lookup import Index
 
 
+COMMON_WORDS = 40_000  # per language: zipf >= ~3.3; typo correction only ever concerns words of 6 letters or more
+
+
+def common_words() -> frozenset[str]:
+    """The most frequent German and English words (wordfreq's lists, shipped in its package), folded."""
+    from wordfreq import top_n_list  # build time only
+
+    return frozenset(w for lang in ("de", "en") for w in map(key, top_n_list(lang, COMMON_WORDS))
+                     if len(w) >= 6 and " " not in w)
+
+
 def build_index(data: Data, fp: str) -> Index:
     import scipy.sparse as sp  # build time only
 
@@ -119,4 +130,5 @@ def build_index(data: Data, fp: str) -> Index:
         idf=idf, tfidf_csc=tfidf_csc, parent=parent,
         depth=depth, hierarchy_csr=(hierarchy.data, hierarchy.indices, hierarchy.indptr), role_ids=[r.id for r in roles], role_weights=role_weights,
         course_ids=[c.id for c in courses], course_matrix=course_matrix, token_vocab=sorted(token_positions),
+        common_words=common_words(),
     )

@@ -48,6 +48,9 @@ class Index:
     course_ids: list[str]
     course_matrix: np.ndarray  # courses x competencies, 1 = develops
     token_vocab: list[str] = field(default_factory=list)
+    # Frequent German and English words (wordfreq, folded): a word that is itself a common word is
+    # never read as a typo of another (`Spelling` is not `selling`, `Verträge` not `Vorträge`).
+    common_words: frozenset[str] = frozenset()
 
     # -- query-time helpers ------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 
@@ -51,17 +51,32 @@ def index_dir() -> Path:
     return Path(base) / "matcher"
 
 
+# The modules whose code decides what the index holds (normalisation, stemming, vocabulary,
+# the tables built from them): a change to any of them makes a stored index stale, as a change
+# to the data does, even within one release.
+_BUILD_MODULES = ("normalise.py", "vocab.py", "index/build.py", "index/tfidf.py", "index/lookup.py")
+
+
+def _code_digest() -> str:
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for name in _BUILD_MODULES:
+        h.update(name.encode() + b"\0" + (package / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _versions() -> dict[str, str]:
     import rapidfuzz
 
-    return {"matcher": __version__, "python": "%d.%d" % sys.version_info[:2], "numpy": np.__version__,
-            "rapidfuzz": rapidfuzz.__version__, "joblib": joblib.__version__}
+    return {"matcher": __version__, "code": _code_digest(), "python": "%d.%d" % sys.version_info[:2],
+            "numpy": np.__version__, "rapidfuzz": rapidfuzz.__version__, "joblib": joblib.__version__}
 
 
 def _compatible(built: dict[str, str]) -> bool:
     now = _versions()
     major = lambda v: v.split(".")[0]  # noqa: E731
-    return (built.get("matcher") == now["matcher"] and built.get("python") == now["python"]
+    return (built.get("matcher") == now["matcher"] and built.get("code") == now["code"]
+            and built.get("python") == now["python"]
             and major(built.get("numpy", "")) == major(now["numpy"]))
 
 
