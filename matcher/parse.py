@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
+from .dates import find_span
 from .normalise import clean, key
 from .vocab import is_heading
 
@@ -52,6 +53,11 @@ _TOTAL_EXPERIENCE = re.compile(
     r"of\s+(?:work|professional)?\s*experience)(?:\s+(?:im|in|als)\s+(?:vertrieb|verkauf|sales|account\s*management))?\s*$",
     re.I,
 )
+# "Berufserfahrung: 4 Jahre", "Experience - 6 years": the total, label first
+_EXPERIENCE_FIRST = re.compile(
+    r"^\s*(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience)"
+    r"\s*[:\-–]?\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?)\s+)?\d{1,2}(?:[.,]\d)?\s*(?:\+\s*)?"
+    r"(?:jahre?n?|years?|yrs?)\.?\s*$", re.I)
 _EDUCATION: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:dr\.|doktor(?:at)?|ph\.?\s?d|promotion|doctorate)\b", re.I), "doctorate"),
     (re.compile(r"\b(?:master|m\.?\s?sc|m\.?\s?a\.|mba|magister|mag\.|diplom(?:-|\s)?(?:kauf|ing|betriebs|volks)|dipl\.)", re.I), "master"),
@@ -59,7 +65,9 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:matura|abitur|reifeprüfung|hak|hlw|bhs|a-levels?|high\s+school)\b", re.I), "matura"),
     (re.compile(r"\b(?:lehre|lehrabschluss|berufsausbildung|ausbildung\s+(?:als|zum|zur)|kaufmännische\s+ausbildung|"
                 r"kaufmaennische\s+ausbildung|apprenticeship|vocational\s+training|bms|handelsschule|"
-                r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau))", re.I), "vocational"),
+                r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau)|"
+                r"kauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s|gesellenbrief|gesellenprüfung|"
+                r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur)", re.I), "vocational"),
 ]
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
 _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
@@ -83,6 +91,7 @@ class Item:
     kind: str = "skill"  # "skill" | "education" | "experience"
     education: str | None = None
     truncated: bool = False
+    span: tuple[int, int] | None = None  # months of a period of work ("01/2015 – heute"), see dates.py
 
 
 def _level_of(text: str) -> str | None:
@@ -117,10 +126,17 @@ def parse_item(raw: str) -> Item:
     years: float | None = None
     level: str | None = None
 
-    if _TOTAL_EXPERIENCE.match(text):
+    if _TOTAL_EXPERIENCE.match(text) or _EXPERIENCE_FIRST.match(text):
         m = _YEARS.search(text)
         return Item(raw, text, years=float(m.group(1).replace(",", ".")) if m else None, kind="experience",
                     truncated=truncated)
+    found = find_span(text)
+    span = None
+    if found is not None:
+        span, (a, b) = found
+        text = (text[:a] + " " + text[b:]).strip()
+        if not key(_LEADING.sub("", text)):  # only dates: a period of work, nothing to resolve
+            return Item(raw, text, kind="experience", truncated=truncated, span=span)
     if _ANY_EDUCATION.search(text):  # one search rules most items out; the order decides the level
         for pattern, edu in _EDUCATION:
             if pattern.search(text):
@@ -169,7 +185,7 @@ def parse_item(raw: str) -> Item:
             text = pattern.sub(" ", text)
     text = re.sub(r"\s+", " ", text)
     text = _LEADING.sub("", _TRAILING.sub("", text))
-    return Item(raw, text, level=level, years=years, truncated=truncated)
+    return Item(raw, text, level=level, years=years, truncated=truncated, span=span)
 
 
 def split_items(text: str) -> list[str]:
@@ -181,16 +197,25 @@ def split_items(text: str) -> list[str]:
     a batch cell alike, so it avoids regular expressions where plain string methods do.
     """
     out: list[str] = []
+    skipping = False  # inside a section that holds no skills ("Wir bieten", "About us")
     for line in clean(text).replace("\t", "\n").splitlines():
         line = _BULLET.sub("", line).strip()
-        if not line or (line.endswith(":") and len(line) <= 60):
-            continue  # empty, or a heading such as "Skills:" / "Kenntnisse:"
+        if not line:
+            continue
+        if len(line) <= 60 and (line.endswith(":") or _SECTION.match(line) or _SKIP_SECTION.match(line)
+                                or is_heading(line)):
+            skipping = bool(_SKIP_SECTION.match(line))  # a heading: its section is read, or not
+            continue
+        if skipping or _GOAL.match(line):
+            continue  # benefits and company text are not skills; a goal ("Ziel: ...") is not one yet
         if ":" in line:
             head, _, rest = line.partition(":")
             # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
             if len(head) <= 40 and _GROUP_MARK.search(rest) and (len(rest) > 80 or not _is_annotation(rest)):
                 line = rest
-        if "," in line:
+        if "(" in line or "[" in line:
+            pieces = _split_outside_brackets(line)  # "Verkäuferin (H&M, Filiale Graz)" is one item
+        elif "," in line:
             pieces = _PIECE_SPLIT.split(line)
         else:  # the common case, without a regular expression
             for sep in _SEPARATORS:
@@ -199,6 +224,41 @@ def split_items(text: str) -> list[str]:
         out.extend(p for p in map(str.strip, pieces)
                    if (_is_item(p) if len(p) <= MAX_ITEM_CHARS else _is_item.__wrapped__(p)))
     return out
+
+
+# Section headings of CVs and adverts. Benefits, company descriptions and how to apply hold no
+# skills, so their lines are skipped until the next heading; every other section is read.
+_SKIP_SECTION = re.compile(
+    r"^(?:was\s+wir\s+(?:dir\s+|ihnen\s+)?bieten|wir\s+bieten|das\s+bieten\s+wir|unser\s+angebot|deine\s+vorteile|"
+    r"ihre\s+vorteile|benefits|perks|what\s+we\s+offer|we\s+offer|our\s+offer|what\s+you\s+get|über\s+uns|"
+    r"ueber\s+uns|wer\s+wir\s+sind|about\s+us|who\s+we\s+are|das\s+unternehmen|unternehmen|the\s+company|"
+    r"kontakt|contact|bewerbung|so\s+bewirbst\s+du\s+dich|how\s+to\s+apply|interessen|hobbys?|hobbies|"
+    r"interests|referenzen|references)\b[^:]*:?$", re.I)
+_SECTION = re.compile(
+    r"^(?:berufserfahrung|beruflicher\s+werdegang|werdegang|ausbildung|bildung|bildungsweg|work\s+experience|"
+    r"professional\s+experience|experience|employment(?:\s+history)?|education|skills|kenntnisse|kompetenzen|"
+    r"fachkompetenzen|sprachen|languages|profil|profile|summary|zusammenfassung|dein\s+profil|ihr\s+profil|"
+    r"was\s+du\s+mitbringst|was\s+sie\s+mitbringen|anforderungen|requirements|qualifications|"
+    r"deine\s+aufgaben|ihre\s+aufgaben|aufgaben|responsibilities|your\s+tasks|must[-\s]haves?|nice\s+to\s+have)"
+    r"\b[^:]*:?$", re.I)
+_GOAL = re.compile(r"^(?:ziel|ziele|karriereziel|berufsziel|objective|career\s+objective|goal|career\s+goal)\s*:", re.I)
+
+
+def _split_outside_brackets(line: str) -> list[str]:
+    """The pieces of a line, separators inside (round or square) brackets ignored."""
+    pieces: list[str] = []
+    depth = start = 0
+    for i, ch in enumerate(line):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in ";|•·∙▪●" or (ch == "," and not (0 < i < len(line) - 1 and line[i - 1].isdigit()
+                                                                      and line[i + 1].isdigit()))):
+            pieces.append(line[start:i])
+            start = i + 1
+    pieces.append(line[start:])
+    return pieces
 
 
 @lru_cache(maxsize=65536)

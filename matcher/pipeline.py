@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
+from .dates import total_years
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
@@ -41,7 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
     from .resolver import Match
 
-STRICT_METHODS = frozenset({"exact", "stem", "compound", "core", "fuzzy"})
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 NOT_LISTED = -2  # language evidence: below LISTED_NO_LEVEL, so that max() prefers any mention
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
@@ -90,33 +90,32 @@ class Pipeline:
         item = parse_item(raw)
         if item.kind in ("education", "experience"):
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
-                              truncated=item.truncated)
+                              truncated=item.truncated, span=item.span)
         if not key(item.text):
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
-        m = self.resolver.resolve(item.text)
+        sentence = len(content_words(key(item.text))) > SENTENCE_WORDS
+        m = self.resolver.resolve(item.text, loose=not sentence)
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         mentions = self._mentions(item.text, m)
         if not mentions:
             hint = comps[ids[m.hint]] if m.hint is not None else None
             return Resolution(raw, item.text, None, 0.0, "none", hint, m.hint_score, item.level, item.years,
-                              truncated=item.truncated)
+                              truncated=item.truncated, span=item.span)
         first = mentions[0]
         return Resolution(raw, item.text, first.competency, first.score, first.method, None, 0.0, item.level,
-                          item.years, truncated=item.truncated, mentions=tuple(mentions))
+                          item.years, truncated=item.truncated, mentions=tuple(mentions), span=item.span)
 
     def _mentions(self, text: str, m: "Match") -> list[Mention]:
         """Every competency the item names, the best reading first.
 
-        The cascade reads the item as one skill; `spot` finds the skills named inside it. A short
-        item keeps the cascade's answer first, with anything else it names added; in a sentence
-        a loose reading of the whole (tokens, n-grams) gives way to the skills actually named.
+        The cascade reads the item as one skill (a sentence with its strict steps only); `spot`
+        finds the skills named inside it, added after the cascade's answer.
         """
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
+        out = [] if m.comp is None else [Mention(comps[ids[m.comp]], m.score, m.method, key(text))]
+        if m.method in ("exact", "stem") and len(content_words(key(text))) <= 3:
+            return out  # a label or alias as written names one competency, not its parts
         spotted = self.resolver.spot(text)
-        whole = [] if m.comp is None else [Mention(comps[ids[m.comp]], m.score, m.method, key(text))]
-        if whole and spotted and m.method not in STRICT_METHODS and len(content_words(key(text))) > SENTENCE_WORDS:
-            whole = []
-        out = list(whole)
         for words, sm in spotted:
             if all(x.competency.id != ids[sm.comp] for x in out):  # type: ignore[index]
                 out.append(Mention(comps[ids[sm.comp]], sm.score, sm.method, words))  # type: ignore[index]
@@ -167,6 +166,14 @@ class Pipeline:
         from_text = np.full(n, np.nan)
         told = ~np.isnan(stated[codes])
         np.fmax.at(from_text, rows[told], stated[codes[told]])
+        # periods of work ("01/2015 – heute"): added up per candidate, overlaps once
+        dated = np.array([r.span is not None for r in d], dtype=bool)
+        if dated.any():
+            spans: dict[int, list[tuple[int, int]]] = {}
+            for row, code in zip(rows[dated[codes]].tolist(), codes[dated[codes]].tolist()):
+                spans.setdefault(row, []).append(d[code].span)  # type: ignore[arg-type]
+            for row, periods in spans.items():
+                from_text[row] = np.fmax(from_text[row], total_years(periods))
         given = np.full(n, np.nan) if years is None else np.asarray(years, dtype=np.float64)
         education = np.full(n, -1, dtype=np.int64)
         np.maximum.at(education, rows, edu[codes])

@@ -44,8 +44,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
 
 _SPLIT_PARTS = re.compile(r"\s*(?:[,;/|+&()\[\]]|\bund\b|\band\b|\bsowie\b|\boder\b|\bor\b)\s*", re.IGNORECASE)
+HINT_COSINE, HINT_RATIO = 0.6, 80  # a hint must be close in n-grams and in spelling
 MAX_PARTS = 12  # a phrase listing more skills than this is a sentence, not a list
-SPOT_WINDOW = 5  # longest run of words looked up inside a sentence (labels have at most a few)
+SPOT_WINDOW = 4  # longest run of words looked up inside a sentence (labels have at most a few)
 SPOT_FACTOR = 0.9  # a skill named inside a sentence is a little less certain than one listed
 SPOT_EDGE = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUTRAL) | LIGHT_QUERY
 # A window of several words may not start with a filler or a quality word (`mit CRM` is `CRM`,
@@ -117,12 +118,14 @@ class Resolver:
 
     # -- public ----------------------------------------------------------------------------
 
-    def resolve(self, text: str) -> Match:
+    def resolve(self, text: str, *, loose: bool = True) -> Match:
+        """The cascade; `loose=False` for a sentence: strict steps only, no hint (the skills a
+        sentence names are found by `spot`, and a look-alike of a whole sentence is noise)."""
         k = expand(key(text))
         if not k:
             return NO_MATCH
-        found = self._single(k)
-        if found.comp is not None:
+        found = self._single(k, loose=loose)
+        if found.comp is not None or not loose:
             return found
         parts = self._parts(text)
         if parts is not None:
@@ -237,9 +240,12 @@ class Resolver:
                 probe = stripped if table is ix.exact else stem_key(stripped)
                 if probe in table:
                     return Match(table[probe], score, method)
-        for variant in compound_variants(words):
-            if variant in ix.compact:
-                return Match(ix.compact[variant], 0.92, "compound")
+        # a compound starts like one of the tree's compounds: checked on its first letters before
+        # the variants are spelled out (most word pairs in a sentence are no compound)
+        if 2 <= len(words) <= 3 and (stem(words[0])[:4] in ix.compact_starts or stem(words[-1])[:4] in ix.compact_starts):
+            for variant in compound_variants(words):
+                if variant in ix.compact:
+                    return Match(ix.compact[variant], 0.92, "compound")
         c, cls = core(k)
         if c and c != sk:
             cands = ix.cores.get(c)
@@ -328,7 +334,7 @@ class Resolver:
         # steps missed. Anything looser is a hint, not an answer.
         if cos >= 0.8 and fuzz.ratio(k, cand) >= 88:
             return Match(ix.key_comp[pos], round(cos * 0.9, 3), "tfidf")
-        return Match(None, 0.0, "none", ix.key_comp[pos], round(cos, 3))
+        return self._plausible_hint(k, pos, cos)
 
     def _parts(self, text: str) -> Match | None:
         heading = _HEADING.match(text)
@@ -371,7 +377,15 @@ class Resolver:
         if sims is None or not sims.size:
             return NO_MATCH
         pos = int(np.argmax(sims))
-        return Match(None, 0.0, "none", self.ix.key_comp[pos], round(float(sims[pos]), 3))
+        return self._plausible_hint(k, pos, float(sims[pos]))
+
+    def _plausible_hint(self, k: str, pos: int, cos: float) -> Match:
+        """The closest label as a hint only when it reads like what was written (a near miss the
+        user may mean: shared n-grams and similar spelling), never a stranger that shares a
+        syllable (`Führerschein` is no Mitarbeiterführung, `exel` no Auftragsabwicklung)."""
+        if cos >= HINT_COSINE and fuzz.ratio(k, self.ix.keys[pos]) >= HINT_RATIO:
+            return Match(None, 0.0, "none", self.ix.key_comp[pos], round(cos, 3))
+        return NO_MATCH
 
 
 def _specific(word: str) -> bool:

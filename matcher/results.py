@@ -13,6 +13,13 @@ from .model import Competency, Course, Role
 SCHEMA_VERSION = 1
 
 
+def _period(span: tuple[int, int] | None) -> list[str] | None:
+    """A span of months as ["YYYY-MM", "YYYY-MM"] (first and last month)."""
+    if span is None:
+        return None
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in (span[0], span[1] - 1)]
+
+
 def _comp(c: Competency | None) -> dict | None:
     return None if c is None else {"id": c.id, "label_de": c.label_de, "label_en": c.label_en}
 
@@ -49,6 +56,7 @@ class Resolution:
     # Every competency the item names, the one in `competency` first: a sentence or a line such
     # as "Vertragsverhandlungen und Preisverhandlungen" names several, and all count as evidence.
     mentions: tuple[Mention, ...] = ()
+    span: tuple[int, int] | None = None  # a period of work named in the item, in months (dates.py)
 
     @property
     def further(self) -> tuple[Competency, ...]:
@@ -60,7 +68,7 @@ class Resolution:
             "input": self.raw, "text": self.text, "competency": _comp(self.competency), "score": self.score,
             "method": self.method, "further": [m.to_dict() for m in self.mentions[1:]], "hint": _comp(self.hint),
             "hint_score": self.hint_score, "level": self.level, "years": self.years, "education": self.education,
-            "truncated": self.truncated,
+            "truncated": self.truncated, "period": _period(self.span),
         }
 
 

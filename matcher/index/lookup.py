@@ -57,6 +57,7 @@ class Index:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_cache", None)  # derived arrays are recomputed after loading, not stored
+        state.pop("_near", None)
         return state
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -79,6 +80,11 @@ class Index:
     def comp_id_rank(self) -> np.ndarray:
         """Each competency's position in id order: the documented tie-break between equal gaps."""
         return self._cached("id_rank", lambda: np.argsort(np.argsort(np.asarray(self.comp_ids, dtype=object))))
+
+    @property
+    def compact_starts(self) -> frozenset[str]:
+        """First four letters of every compound form: a cheap test before spelling variants out."""
+        return self._cached("compact_starts", lambda: frozenset(c[:4] for c in self.compact))  # type: ignore
 
     @property
     def longest_key(self) -> int:
@@ -134,19 +140,26 @@ class Index:
         if vec is None:
             return None
         data, indices, indptr = self.tfidf_csc
-        sims = np.zeros(len(self.keys))
-        for c, v in zip(vec[0], vec[1]):
-            lo, hi = indptr[c], indptr[c + 1]
-            sims[indices[lo:hi]] += data[lo:hi] * v
-        return sims
+        cols, vals = vec
+        lo = indptr[cols]
+        lens = indptr[cols + 1] - lo
+        # every stored (key, n-gram) entry of the query's n-grams, gathered in one go
+        at = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+        return np.bincount(indices[at], weights=data[at] * np.repeat(vals, lens), minlength=len(self.keys))
 
     def candidates_for(self, query: list[str]) -> list[int]:
         """Entries sharing a word (or a one-typo variant of one) with the query."""
         found: set[int] = set()
+        near: dict[str, list[str]] = self.__dict__.setdefault("_near", {})
         for t in query:
             found.update(self.token_positions.get(t, ()))
             if len(t) >= 7:
-                for cand, _, _ in process.extract(t, self.token_vocab, scorer=OSA.distance, score_cutoff=1, limit=5):
+                if t not in near:
+                    if len(near) > 50_000:
+                        near.clear()
+                    near[t] = [c for c, _, _ in process.extract(t, self.token_vocab, scorer=OSA.distance,
+                                                                 score_cutoff=1, limit=5)]
+                for cand in near[t]:
                     found.update(self.token_positions.get(cand, ()))
         return sorted(found)
 
