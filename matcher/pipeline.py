@@ -31,7 +31,7 @@ from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import parse_item, split_items
 from .resolver import Resolver
-from .vocab import content_words
+from .vocab import content_words, is_heading
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
     LISTED_NO_LEVEL, STATUS, Candidates, Scores, credits, evaluate, gap_order, gate_specs, helpful_courses,
@@ -91,7 +91,7 @@ class Pipeline:
         if item.kind in ("education", "experience"):
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
                               truncated=item.truncated, span=item.span)
-        if not key(item.text):
+        if not key(item.text) or is_heading(raw):  # nothing left, or a heading such as "Fachkompetenzen"
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
         sentence = len(content_words(key(item.text))) > SENTENCE_WORDS
         m = self.resolver.resolve(item.text, loose=not sentence)

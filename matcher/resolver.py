@@ -125,6 +125,8 @@ class Resolver:
         if not k:
             return NO_MATCH
         found = self._single(k, loose=loose)
+        if found.comp is not None and found.method != "exact" and " " not in k and not self._same_word(k, None):
+            found = NO_MATCH  # one ordinary word that only stems like a label (`officer`, `office`)
         if found.comp is not None or not loose:
             return found
         parts = self._parts(text)

@@ -75,7 +75,8 @@ CONTEXT_PREPOSITIONS = frozenset("im in mit bei fuer per ueber mittels with in f
 # `Soft skills`, `IT`), on top of the filler and quality words above.
 HEADING_WORDS = frozenset("""
 soft hard fachliche persoenliche sonstiges sonstige other kompetenzen profil profile key core technical it edv
-languages sprachen qualifikationen qualifications faehigkeiten abilities
+languages sprachen qualifikationen qualifications faehigkeiten abilities fachkompetenzen kernkompetenzen
+schluesselkompetenzen kompetenzprofil
 """.split())
 
 

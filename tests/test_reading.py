@@ -1,0 +1,121 @@
+"""Reading whole texts (issue 10): sentences, multi-skill lines, precision, experience from dates.
+
+The phrasings here are written for the tests (the eval material stays in ../shared/eval and is
+measured by benchmarks/bench_real.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import matcher.dates as dates
+from matcher.parse import parse_item, split_items
+
+
+def ids(res) -> list[str]:
+    return [m.competency.id for m in res.mentions]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Sie arbeiten souverän mit CRM-Systemen und Excel", {"customer-relationship-management"}),
+    ("You are confident in cold calling and closing deals", {"neukundenakquisition"}),
+    ("Wir wünschen uns sehr gute Deutschkenntnisse", {"deutsch"}),
+    ("Mehrjährige Erfahrung im Vertrieb von Software", {"vertriebskenntnisse"}),
+    ("Preisverhandlungen und Vertragsverhandlungen gehören zu deinem Alltag", {"verkaufsverhandlung"}),
+])
+def test_skills_inside_sentences_are_found(matcher, sentence, expected):
+    (res,) = matcher.resolve([sentence])
+    assert expected <= set(ids(res)), ids(res)
+    assert all(m.words for m in res.mentions)  # each reading names the words it came from
+
+
+def test_a_line_naming_several_skills_yields_each(matcher):
+    (res,) = matcher.resolve(["Kaltakquise, Angebotserstellung und Reklamationsbearbeitung"])
+    assert len(set(ids(res))) >= 3
+    assert res.further and res.to_dict()["further"]
+
+
+def test_all_mentions_count_as_evidence(matcher):
+    results = matcher.match(["Kaltakquise und Angebotserstellung"])
+    shown = {e.via.id for r in results for e in r.matched if e.item == "Kaltakquise und Angebotserstellung"}
+    assert {"neukundenakquisition", "angebotserstellung"} <= shown
+
+
+@pytest.mark.parametrize("word", ["Training", "accounting", "Leader", "Full-time", "Spelling", "Verträge",
+                                  "Fachkompetenzen", "officer"])
+def test_common_words_are_not_read_as_other_skills(matcher, word):
+    (res,) = matcher.resolve([word])
+    # a common word names a competency only when it is that competency's own name
+    assert res.competency is None or res.method == "exact", (word, res.competency.id, res.method)
+
+
+def test_negations_and_goals_are_not_skills(matcher):
+    (res,) = matcher.resolve(["Keine SAP-Kenntnisse, aber gute Excel-Kenntnisse vorhanden"])
+    assert "erp-systeme" not in ids(res)
+    assert split_items("Ziel: Weiterentwicklung in den Vertrieb\nSAP") == ["SAP"]
+
+
+def test_a_label_followed_by_a_dash_and_an_explanation(matcher):
+    (res,) = matcher.resolve(["Verhandlungsgeschick– du bleibst auch in schwierigen Gesprächen ruhig"])
+    assert res.competency is not None and res.competency.id == "verhandlungsstaerke" or \
+        "verhandlungsstaerke" in ids(res)
+
+
+def test_brackets_are_respected_when_splitting():
+    assert split_items("Filialleitung (Mode, Innenstadt), SAP") == ["Filialleitung (Mode, Innenstadt)", "SAP"]
+
+
+def test_benefits_and_company_sections_are_skipped():
+    text = "Was du mitbringst:\n- Kaltakquise\nWas wir bieten:\n- Firmenwagen\n- Weiterbildung\nAnforderungen:\n- SAP"
+    assert split_items(text) == ["Kaltakquise", "SAP"]
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(dates, "today", lambda: datetime.date(2026, 6, 15))
+
+
+@pytest.mark.parametrize("text, years", [
+    ("03/2018 – heute Account Manager", 8.3),
+    ("2020 - Current: Sales", 6.5),
+    ("seit 2022 im Außendienst", 4.5),
+    ("Feb 2016 to Jan 2019 Inside Sales", 3.0),
+])
+def test_periods_of_work_become_years(matcher, fixed_today, text, years):
+    report = matcher.report(text)
+    assert report.years == pytest.approx(years, abs=0.1)
+
+
+def test_overlapping_periods_count_once(matcher, fixed_today):
+    report = matcher.report("2015 - 2018 Vertrieb bei A\n2017 - 2019 Vertrieb bei B\nBerufserfahrung: 2 Jahre")
+    assert report.years == 5.0  # 2015-2019 is five years; the stated 2 are fewer
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("Berufserfahrung: 4 Jahre", "experience", 4.0),
+    ("Experience - 6 years", "experience", 6.0),
+    ("Kauffrau für Büromanagement", "education", "vocational"),
+    ("Kaufmann im Einzelhandel", "education", "vocational"),
+])
+def test_experience_and_education_as_cvs_write_them(text, kind, value):
+    item = parse_item(text)
+    assert item.kind == kind and (item.years if kind == "experience" else item.education) == value
+
+
+def test_hints_only_when_plausible(matcher):
+    for text in ("Führerschein B", "exel", "Staplerschein"):
+        (res,) = matcher.resolve([text])
+        assert res.competency is None and res.hint is None, text
+
+
+def test_whole_cv_gates_from_its_text(matcher, fixed_today):
+    cv = ("Berufserfahrung\n01/2016 – heute Key Account Manager\nAusbildung\nBachelor Betriebswirtschaft\n"
+          "Kenntnisse: SAP, Salesforce, Verhandlungsgeschick\nSprachen: Deutsch (Muttersprache), Englisch fließend")
+    report = matcher.report(cv)
+    assert report.years == pytest.approx(10.5, abs=0.1)
+    kam = next(r for r in report.results if r.role.id == "key-account-manager")
+    gates = {(g.name, g.subject): g.status for g in kam.gates}
+    assert gates[("years", None)] == "met" and ("language", "deutsch") in gates
+    assert not [i for i in report.items if i.raw.strip() in ("Berufserfahrung", "Ausbildung")]
