@@ -19,6 +19,7 @@ _NOW = r"heute|today|present|current|currently|now|dato|aktuell|jetzt|laufend|on
 _MONTH = r"(?:(?P<{p}m>0?[1-9]|1[0-2])\s*[./]\s*|(?P<{p}n>[a-zäöü]{{3,9}})\.?\s+)?(?P<{p}y>(?:19|20)\d\d)\b"
 _RANGE = re.compile(r"\b" + _MONTH.format(p="a") + r"\s*(?:[-–—]|to|bis|until|till)\s*(?:"
                     + _MONTH.format(p="b") + r"|(?P<now>" + _NOW + r")\b)", re.IGNORECASE)
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 _SINCE = re.compile(r"\b(?:seit|since)\s+" + _MONTH.format(p="a"), re.IGNORECASE)
 
 
@@ -41,6 +42,8 @@ def find_span(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
 
     An end given as a year alone counts to its December; `heute`, `present` and `seit` to now.
     Spans in the future, reversed or longer than 50 years are not spans."""
+    if not _ANY_YEAR.search(text):  # most items hold no year at all: one quick scan
+        return None
     now = today()
     current = now.year * 12 + now.month - 1
     m = _RANGE.search(text) or _SINCE.search(text)

@@ -75,8 +75,8 @@ _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_
 _GLUED = re.compile(r"\b(im|in|am|an|zum|zur|mit|von|für|fuer|dir|du|ihr|und|oder|sowie|the|and|of|with)(?=[A-ZÄÖÜ][a-zäöüß])")
 _PERCENT = re.compile(r"\b\d{1,3}\s*%")
 _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
-_TRAILING = re.compile(r"[\s.,;:!?\-–—*_~\"'`´]+$")
-_LEADING = re.compile(r"^[\s.,;:!?\-–—*_~\"'`´]+")
+_DIGIT = re.compile(r"\d")
+_EDGE_PUNCTUATION = " .,;:!?-–—*_~\"'`´"  # stripped from both ends of an item
 _ANNOTATION_SEP = re.compile(r"\s*(?:[:=]|\s[-–—]\s|\s[-–—]$)\s*")
 
 
@@ -125,17 +125,18 @@ def parse_item(raw: str) -> Item:
     text = _GLUED.sub(r"\1 ", text).strip()  # "imVertrieb", "DirDeutschkenntnisse": lost spaces
     years: float | None = None
     level: str | None = None
+    digits = _DIGIT.search(text) is not None  # years, levels (C1), dates and percentages all need one
 
-    if _TOTAL_EXPERIENCE.match(text) or _EXPERIENCE_FIRST.match(text):
+    if digits and (_TOTAL_EXPERIENCE.match(text) or _EXPERIENCE_FIRST.match(text)):
         m = _YEARS.search(text)
         return Item(raw, text, years=float(m.group(1).replace(",", ".")) if m else None, kind="experience",
                     truncated=truncated)
-    found = find_span(text)
+    found = find_span(text) if digits else None
     span = None
     if found is not None:
         span, (a, b) = found
         text = (text[:a] + " " + text[b:]).strip()
-        if not key(_LEADING.sub("", text)):  # only dates: a period of work, nothing to resolve
+        if not key(text.strip(_EDGE_PUNCTUATION)):  # only dates: a period of work, nothing to resolve
             return Item(raw, text, kind="experience", truncated=truncated, span=span)
     if _ANY_EDUCATION.search(text):  # one search rules most items out; the order decides the level
         for pattern, edu in _EDUCATION:
@@ -154,9 +155,11 @@ def parse_item(raw: str) -> Item:
             return " "
         return m.group(0)
 
-    text = _PAREN.sub(paren, text).strip()
+    if "(" in text or "[" in text:
+        text = _PAREN.sub(paren, text).strip()
     # "Englisch: C1", "Excel – sehr gut", "SAP - 3 Jahre": the tail after a separator.
-    parts = _ANNOTATION_SEP.split(text, maxsplit=1)
+    parts = _ANNOTATION_SEP.split(text, maxsplit=1) if (":" in text or "=" in text or "-" in text
+                                                         or "–" in text or "—" in text) else [text]
     if len(parts) == 2 and parts[0].strip() and _is_annotation(parts[1]):
         tail = parts[1]
         y = _YEARS.search(tail)
@@ -165,16 +168,16 @@ def parse_item(raw: str) -> Item:
         level = level or _level_of(tail)
         text = parts[0]
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
-    y = _YEARS.search(text)
+    y = _YEARS.search(text) if digits else None
     if y:
         rest = (text[: y.start()] + " " + text[y.end():]).strip()
         rest = re.sub(r"^(?:of|in|with|mit|im|in der)\s+", "", rest, flags=re.I)
         if key(rest):
             years = float(y.group(1).replace(",", "."))
             text = rest
-    if _PERCENT.search(text) and key(_PERCENT.sub(" ", text)):  # "Reisebereitschaft 50%"
+    if "%" in text and _PERCENT.search(text) and key(_PERCENT.sub(" ", text)):  # "Reisebereitschaft 50%"
         text = _PERCENT.sub(" ", text)
-    lv = _CEFR.search(text)
+    lv = _CEFR.search(text) if digits else None
     if lv and key(_CEFR.sub(" ", text)):
         level = level or lv.group(1).upper()
         text = _CEFR.sub(" ", text)
@@ -183,8 +186,7 @@ def parse_item(raw: str) -> Item:
         if pattern.search(text) and key(pattern.sub(" ", text)):
             level = level or implied
             text = pattern.sub(" ", text)
-    text = re.sub(r"\s+", " ", text)
-    text = _LEADING.sub("", _TRAILING.sub("", text))
+    text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span)
 
 
@@ -202,11 +204,11 @@ def split_items(text: str) -> list[str]:
         line = _BULLET.sub("", line).strip()
         if not line:
             continue
-        if len(line) <= 60 and (line.endswith(":") or _SECTION.match(line) or _SKIP_SECTION.match(line)
-                                or is_heading(line)):
-            skipping = bool(_SKIP_SECTION.match(line))  # a heading: its section is read, or not
+        head = _HEADLINE.match(line) if line[:1].isalpha() else None  # one look at the line's start
+        if len(line) <= 60 and (line.endswith(":") or (head and head.lastgroup != "goal") or is_heading(line)):
+            skipping = bool(head and head.lastgroup == "skip")  # a heading: its section is read, or not
             continue
-        if skipping or _GOAL.match(line):
+        if skipping or (head and head.lastgroup == "goal"):
             continue  # benefits and company text are not skills; a goal ("Ziel: ...") is not one yet
         if ":" in line:
             head, _, rest = line.partition(":")
@@ -242,6 +244,8 @@ _SECTION = re.compile(
     r"deine\s+aufgaben|ihre\s+aufgaben|aufgaben|responsibilities|your\s+tasks|must[-\s]haves?|nice\s+to\s+have)"
     r"\b[^:]*:?$", re.I)
 _GOAL = re.compile(r"^(?:ziel|ziele|karriereziel|berufsziel|objective|career\s+objective|goal|career\s+goal)\s*:", re.I)
+_HEADLINE = re.compile(f"(?P<skip>{_SKIP_SECTION.pattern})|(?P<read>{_SECTION.pattern})|(?P<goal>{_GOAL.pattern[1:]})",
+                       re.I)
 
 
 def _split_outside_brackets(line: str) -> list[str]:

@@ -157,11 +157,19 @@ class Resolver:
                     taken[c - 1] = True
                     found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
                                   Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+        # Words the tree knows (a stem or core of some label's word, or a filler); a window of
+        # unknown words cannot match by any strict step except a compound, so it is not looked up.
+        vocab = self.ix.word_stems
+        known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab for w in words]
+        starts = self.ix.compact_starts
         for n in range(min(SPOT_WINDOW, len(words)), 0, -1):
             for i in range(len(words) - n + 1):
                 if any(taken[i:i + n]):
                     continue
                 window = words[i:i + n]
+                if not all(known[i:i + n]) and not (2 <= n <= 3 and (stem(window[0])[:4] in starts
+                                                                      or stem(window[-1])[:4] in starts)):
+                    continue
                 # "Erfahrung im Vertrieb" may start with its quality word; no window ends with one
                 if (n == 1 and window[0] in SPOT_EDGE) or window[-1] in FILLER or (
                         window[0] in SPOT_START and not (n >= 3 and window[0] in KNOWLEDGE)) or not content_words(

@@ -82,6 +82,17 @@ class Index:
         return self._cached("id_rank", lambda: np.argsort(np.argsort(np.asarray(self.comp_ids, dtype=object))))
 
     @property
+    def word_stems(self) -> frozenset[str]:
+        """The stem and the core of every word of every label and alias: the words the tree knows."""
+        from ..normalise import stem
+        from ..vocab import core
+
+        def make() -> frozenset[str]:
+            words = {w for k in self.keys for w in k.split()}
+            return frozenset({stem(w) for w in words} | {core(w)[0] for w in words} - {""})
+        return self._cached("word_stems", make)  # type: ignore[return-value]
+
+    @property
     def compact_starts(self) -> frozenset[str]:
         """First four letters of every compound form: a cheap test before spelling variants out."""
         return self._cached("compact_starts", lambda: frozenset(c[:4] for c in self.compact))  # type: ignore
