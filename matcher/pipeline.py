@@ -31,6 +31,7 @@ from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import parse_item, split_items
 from .resolver import Resolver
+from .spot import spot
 from .vocab import content_words, is_heading
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
@@ -115,7 +116,7 @@ class Pipeline:
         out = [] if m.comp is None else [Mention(comps[ids[m.comp]], m.score, m.method, key(text))]
         if m.method in ("exact", "stem") and len(content_words(key(text))) <= 3:
             return out  # a label or alias as written names one competency, not its parts
-        spotted = self.resolver.spot(text)
+        spotted = spot(self.resolver, text)
         for words, sm in spotted:
             if all(x.competency.id != ids[sm.comp] for x in out):  # type: ignore[index]
                 out.append(Mention(comps[ids[sm.comp]], sm.score, sm.method, words))  # type: ignore[index]

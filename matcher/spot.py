@@ -1,0 +1,116 @@
+"""Skills named inside a sentence or a line that names several: the words a tree label is made of,
+found by looking up runs of words with the resolver's strict steps.
+
+The resolver reads an item as one skill; this finds what an item names inside it: `Du gehst
+sicher mit CRM-Systemen um`, `Vertragsverhandlungen und Preisverhandlungen`, `Kunden- und
+qualitätsorientierte Arbeitsweise`. Only the strict steps are used (no typo distance, no
+n-grams), negated mentions are skipped, and one word counts only when it is specific.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .normalise import key, stem
+from .resolver import CONJUNCTIONS, Match
+from .vocab import APTITUDE, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL, content_words, core, expand
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .resolver import Resolver
+
+SPOT_WINDOW = 4  # longest run of words looked up inside a sentence (labels have at most a few)
+SPOT_FACTOR = 0.9  # a skill named inside a sentence is a little less certain than one listed
+SPOT_EDGE = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUTRAL) | LIGHT_QUERY
+# A window of several words may not start with a filler or a quality word (`mit CRM` is `CRM`,
+# but "Erfahrung im Vertrieb" may), nor end with a filler; light words and quality words may end
+# it (`Account Management`, `presentation skills`). One word alone is none of these.
+SPOT_START = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUTRAL)
+_SUSPENDED_PAIR = re.compile(r"\b(\w{3,})-\s*(und|oder|and|or|&|,|/|bzw\.?|sowie)\s*([\w-]{4,})", re.IGNORECASE)
+NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
+
+
+def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
+    """Competencies named inside a longer phrase or a sentence, in reading order.
+
+    `Du gehst sicher mit CRM-Systemen um`, `Vertragsverhandlungen und Preisverhandlungen`:
+    windows of up to SPOT_WINDOW words are looked up with the strict steps only (exact,
+    stem, compound, core), longest first, never overlapping. A single word counts only when
+    it is specific (not a filler, quality or light word), and nothing counts right after a
+    negation (`keine SAP-Kenntnisse`, `no CRM`). Returns (the words, the match) pairs.
+    """
+    words = expand(key(complete_hyphens(r, text))).split()
+    if len(words) < 2:
+        return []
+    taken = [False] * len(words)
+    found: list[tuple[int, str, Match]] = []
+    # Coordinated words sharing a head: `selbstständiges und zielorientiertes Arbeiten` also
+    # names `selbstständiges Arbeiten`, and is looked up first.
+    for c in range(1, len(words) - 2):
+        if words[c] in CONJUNCTIONS and words[c - 1] not in SPOT_EDGE:
+            m = r._single(f"{words[c - 1]} {words[c + 2]}", loose=False)
+            if m.comp is not None and not any(w in NEGATIONS for w in words[max(0, c - 4):c - 1]):
+                taken[c - 1] = True
+                found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
+                              Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+    # Words the tree knows (a stem or core of some label's word, or a filler); a window of
+    # unknown words cannot match by any strict step except a compound, so it is not looked up.
+    vocab = r.ix.word_stems
+    known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab for w in words]
+    starts = r.ix.compact_starts
+    for n in range(min(SPOT_WINDOW, len(words)), 0, -1):
+        for i in range(len(words) - n + 1):
+            if any(taken[i:i + n]):
+                continue
+            window = words[i:i + n]
+            if not all(known[i:i + n]) and not (2 <= n <= 3 and (stem(window[0])[:4] in starts
+                                                                  or stem(window[-1])[:4] in starts)):
+                continue
+            # "Erfahrung im Vertrieb" may start with its quality word; no window ends with one
+            if (n == 1 and window[0] in SPOT_EDGE) or window[-1] in FILLER or (
+                    window[0] in SPOT_START and not (n >= 3 and window[0] in KNOWLEDGE)) or not content_words(
+                    " ".join(window)):
+                continue
+            if n == 1 and not _specific(window[0]):
+                continue
+            if any(w in NEGATIONS for w in words[max(0, i - 3):i]):
+                continue
+            m = r._single(" ".join(window), loose=False)
+            if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(
+                    window[0], words[i + 1] if i + 1 < len(words) else None):
+                continue
+            if m.comp is not None:
+                taken[i:i + n] = [True] * n
+                found.append((i, " ".join(window), Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+    found.sort(key=lambda f: f[0])
+    seen: set[int] = set()
+    out = []
+    for _, text_, m in found:
+        if m.comp not in seen:
+            seen.add(m.comp)  # type: ignore[arg-type]
+            out.append((text_, m))
+    return out
+
+
+def complete_hyphens(r: "Resolver", text: str) -> str:
+    """`Kunden- und qualitätsorientierte` -> `Kundenorientierte und qualitätsorientierte`,
+    `Projekt- & Stakeholder-Management` -> `Projektmanagement & ...`: a suspended compound gets
+    the head of the next word; without a hyphen there, the longest ending of the next word
+    that completes it into a known label or alias (the tree itself decides where to cut)."""
+    def complete(m: re.Match[str]) -> str:
+        left, sep, right = m.group(1), m.group(2), m.group(3)
+        if "-" in right:
+            return f"{left}{right.rsplit('-', 1)[1].lower()} {sep} {right}"
+        for cut in range(3, len(right) - 3):
+            candidate = left + right[cut:]
+            if r._single(expand(key(candidate)), loose=False).comp is not None:
+                return f"{candidate} {sep} {right}"
+        return m.group(0)
+
+    return _SUSPENDED_PAIR.sub(complete, text) if "-" in text else text
+
+
+def _specific(word: str) -> bool:
+    """Whether one word alone may name a competency inside a sentence: long enough, and not a
+    domain word that only sets the scene (`Kunden`, `Team`, `Sales`)."""
+    return len(word) >= 3 and stem(word) not in DOMAIN
