@@ -180,7 +180,9 @@ class Resolver:
         # Longer than every label by more than a typo: neither a typo of one nor an n-gram
         # look-alike (both need similar lengths), so those steps are skipped, not just failed.
         beyond = len(k) > ix.longest_key + 3
-        if not beyond:
+        # a typo needs a misspelt word: a phrase of words the tree or the language knows has none
+        misspelt = any(w not in ix.common_words and stem(w) not in ix.word_stems for w in k.split())
+        if not beyond and misspelt:
             typo = self._typo(k)
             if typo.comp is not None:
                 return typo
@@ -294,7 +296,7 @@ class Resolver:
     def _hint(self, k: str, found: Match) -> Match:
         if found.hint is not None:
             return found
-        if len(k) > self.ix.longest_key + 3:
+        if len(k) > self.ix.longest_key + 3 or len(k.split()) > 4:
             return NO_MATCH  # a sentence-long item has no "closest" label worth showing
         sims = self.ix.cosine(k)
         if sims is None or not sims.size:
