@@ -19,6 +19,11 @@ ABBREVIATIONS = {
     "kenntn": "kenntnisse", "kennt": "kenntnisse", "bwl": "betriebswirtschaft", "vwl": "volkswirtschaft",
     "techn": "technik", "strat": "strategie", "dev": "development", "biz": "business", "cust": "customer",
     "pres": "praesentation", "praes": "praesentation", "engl": "englisch", "dt": "deutsch", "ca": "",
+    # a way of working is the working itself ("strukturierte Arbeitsweise" = "strukturiertes Arbeiten");
+    # "eigenständig" and "selbstständig" are one word (curated synonyms)
+    "arbeitsweise": "arbeiten", "eigenstaendig": "selbststaendig", "eigenstaendige": "selbststaendige",
+    "eigenstaendiges": "selbststaendiges", "eigenstaendiger": "selbststaendiger", "selbstaendig": "selbststaendig",
+    "selbstaendige": "selbststaendige", "selbstaendiges": "selbststaendiges",
 }
 
 # Words that carry no skill: determiners, prepositions, level and intensity adjectives.
