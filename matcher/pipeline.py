@@ -31,13 +31,13 @@ from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import parse_item, split_items
 from .resolver import Resolver
-from .spot import spot
-from .vocab import content_words, is_heading
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
     LISTED_NO_LEVEL, STATUS, Candidates, Scores, credits, evaluate, gap_order, gate_specs, helpful_courses,
     learning_plan,
 )
+from .spot import spot
+from .vocab import content_words, is_heading
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
@@ -92,12 +92,13 @@ class Pipeline:
         if item.kind in ("education", "experience"):
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
                               truncated=item.truncated, span=item.span)
-        if not key(item.text) or is_heading(raw):  # nothing left, or a heading such as "Fachkompetenzen"
+        k = key(item.text)
+        if not k or is_heading(raw):  # nothing left, or a heading such as "Fachkompetenzen"
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
-        sentence = len(content_words(key(item.text))) > SENTENCE_WORDS
-        m = self.resolver.resolve(item.text, loose=not sentence)
+        n_words = len(content_words(k))
+        m = self.resolver.resolve(item.text, loose=n_words <= SENTENCE_WORDS)
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
-        mentions = self._mentions(item.text, m)
+        mentions = self._mentions(item.text, k, n_words, m)
         if not mentions:
             hint = comps[ids[m.hint]] if m.hint is not None else None
             return Resolution(raw, item.text, None, 0.0, "none", hint, m.hint_score, item.level, item.years,
@@ -106,15 +107,15 @@ class Pipeline:
         return Resolution(raw, item.text, first.competency, first.score, first.method, None, 0.0, item.level,
                           item.years, truncated=item.truncated, mentions=tuple(mentions), span=item.span)
 
-    def _mentions(self, text: str, m: "Match") -> list[Mention]:
+    def _mentions(self, text: str, k: str, n_words: int, m: "Match") -> list[Mention]:
         """Every competency the item names, the best reading first.
 
         The cascade reads the item as one skill (a sentence with its strict steps only); `spot`
         finds the skills named inside it, added after the cascade's answer.
         """
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
-        out = [] if m.comp is None else [Mention(comps[ids[m.comp]], m.score, m.method, key(text))]
-        if m.method in ("exact", "stem") and len(content_words(key(text))) <= 3:
+        out = [] if m.comp is None else [Mention(comps[ids[m.comp]], m.score, m.method, k)]
+        if m.method in ("exact", "stem") and n_words <= 3:
             return out  # a label or alias as written names one competency, not its parts
         spotted = spot(self.resolver, text)
         for words, sm in spotted:
