@@ -118,6 +118,27 @@ def calibration(m: Matcher, root: Path, verbose: bool) -> None:
     print(f"calibration: hand-mapped competencies found when reading {found}/{total} ({found / max(total, 1):.0%})")
 
 
+def scoring(m: Matcher, root: Path, verbose: bool) -> None:
+    """Scoring apart from reading (issue 11): each calibration CV scored from its gold_ids."""
+    cases = [json.loads(line) for line in (root / "calibration_dev.jsonl").open(encoding="utf-8")]
+    own, first, others = [], 0, []
+    incumbents = [c for c in cases if c["expected_role"] != "other"]
+    for case in cases:
+        results = m.match_competencies(case["gold_ids"], years=case["years"])
+        if case["expected_role"] == "other":
+            others.append(results[0].fit)
+            continue
+        fit = next(r.fit for r in results if r.role.id == case["expected_role"])
+        own.append(fit)
+        first += results[0].fit - fit <= 5.0
+        if verbose:
+            print(f"    {case['id']} {case['expected_role']:26s} own {fit:5.1f}, top {results[0].role.id} "
+                  f"{results[0].fit:5.1f}")
+    print(f"calibration scored from gold ids: incumbents on their own role min {min(own):.1f}, mean "
+          f"{sum(own) / len(own):.1f} (targets >= 65, mean >= 80); expected role first or within 5 points "
+          f"{first}/{len(incumbents)}; other trades' best fit max {max(others):.1f} (target <= 25)")
+
+
 def latency(m: Matcher, root: Path, verbose: bool) -> None:
     """Warm match() on the longest real CVs, each read as new (resolution cache cleared)."""
     import statistics
@@ -142,7 +163,7 @@ def main() -> None:
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     m = Matcher(notify=None)
-    for step in (judged, adverts, ranking, calibration, latency):
+    for step in (judged, adverts, ranking, calibration, scoring, latency):
         step(m, args.eval, args.verbose)
 
 

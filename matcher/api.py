@@ -23,7 +23,7 @@ from .limits import MAX_ITEMS, MAX_TEXT_CHARS
 from .overlay import ENV_DATA_DIR
 from .parse import MAX_YEARS
 from .pipeline import Pipeline
-from .results import MatchReport, Resolution, RoleMatch
+from .results import MatchReport, Mention, Resolution, RoleMatch
 from .score import role_positions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,16 +107,39 @@ class Matcher:
     def report(self, skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
                top: int | None = None) -> MatchReport:
         """Every role scored, best first, with how each item was read and the next career step."""
+        chosen, years = self._options(years, roles, top)
+        items, reading = self._read(skills)
+        return self.pipeline.report(items, reading, years=years, chosen=chosen, top=top)
+
+    def match_competencies(self, ids: Iterable[str], *, years: float | None = None,
+                           roles: Iterable[str] | None = None, top: int | None = None) -> list[RoleMatch]:
+        """Score a set of competency ids directly, with no reading: what scoring makes of exactly
+        this evidence (each id fully shown), so scoring can be judged apart from reading.
+
+            >>> Matcher().match_competencies(["verkaufsverhandlung", "salesforce"], years=5)  # doctest: +SKIP
+        """
+        chosen, years = self._options(years, roles, top)
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+        comps = self.index.data.competencies
+        unknown = [i for i in wanted if not isinstance(i, str) or i not in comps]
+        if unknown:
+            raise UsageError(f"unknown competency id {', '.join(map(repr, unknown[:5]))}",
+                             fix="use ids from 'matcher taxonomy' (e.g. verkaufsverhandlung)")
+        items = [Resolution(cid, comps[cid].label_de, comps[cid], 1.0, "given",
+                            mentions=(Mention(comps[cid], 1.0, "given", cid),)) for cid in dict.fromkeys(wanted)]
+        reading = self.pipeline.reading_of(items)
+        return list(self.pipeline.report(items, reading, years=years, chosen=chosen, top=top).results)
+
+    def _options(self, years: float | None, roles: Iterable[str] | None,
+                 top: int | None) -> tuple[tuple[int, ...], float | None]:
         role_filter = self.check_roles(roles)
         if years is not None and (not isinstance(years, numbers.Real) or isinstance(years, bool)
                                   or not 0 <= float(years) <= MAX_YEARS):
             raise UsageError(f"years must be a number from 0 to {MAX_YEARS}, got {years!r}", fix="e.g. years=5")
         if top is not None and (not isinstance(top, int) or top < 1):
             raise UsageError(f"top must be a positive whole number, got {top!r}", fix="e.g. top=3")
-        items, reading = self._read(skills)
         chosen = role_positions(self.index, sorted(role_filter) if role_filter else ())
-        return self.pipeline.report(items, reading, years=None if years is None else float(years), chosen=chosen,
-                                    top=top)
+        return chosen, None if years is None else float(years)
 
     def match(self, skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
               top: int | None = None) -> list[RoleMatch]:

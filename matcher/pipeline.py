@@ -133,6 +133,11 @@ class Pipeline:
         return Reading(np.repeat(np.arange(len(rows)), lengths), codes, distinct, len(rows))
 
     @staticmethod
+    def reading_of(items: Sequence[Resolution]) -> Reading:
+        """One candidate's reading from resolutions made elsewhere (`match_competencies`)."""
+        return Reading(np.zeros(len(items), dtype=np.int64), np.arange(len(items), dtype=np.int64), tuple(items), 1)
+
+    @staticmethod
     def split(text: str) -> list[str]:
         """The raw items of a pasted text or a batch cell (one splitter for both)."""
         return split_items(text)

@@ -127,3 +127,14 @@ def test_unknown_role_and_bad_arguments(matcher):
         matcher.match("SAP", years=-1)
     with pytest.raises(UsageError):
         matcher.match(42)  # type: ignore[arg-type]
+
+
+def test_match_competencies_scores_ids_without_reading(matcher):
+    from matcher.errors import UsageError
+
+    results = matcher.match_competencies(["neukundenakquisition", "angebotserstellung"], years=2)
+    assert results == sorted(results, key=lambda r: -r.fit)
+    same = matcher.match(["Neukundenakquisition", "Angebotserstellung"], years=2)
+    assert {r.role.id: round(r.fit, 6) for r in results} == {r.role.id: round(r.fit, 6) for r in same}
+    with pytest.raises(UsageError, match="unknown competency id"):
+        matcher.match_competencies(["no-such-id"])
