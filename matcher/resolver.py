@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
 
 _SPLIT_PARTS = re.compile(r"\s*(?:[,;/|+&()\[\]]|\bund\b|\band\b|\bsowie\b|\boder\b|\bor\b)\s*", re.IGNORECASE)
-HINT_COSINE, HINT_RATIO = 0.6, 80  # a hint must be close in n-grams and in spelling
+HINT_COSINE, HINT_RATIO = 0.6, 80  # a hint must be close in n-grams and in spelling, same first letter
 PLURALS = ("s", "es", "e", "n", "en")
 ADJECTIVE_ENDINGS = ("es", "em", "er", "en", "e")  # of a German adjective before its noun
 WORK_HEADS = frozenset(stem(w) for w in "arbeiten arbeitsweise denken handeln auftreten wesen art vorgehen".split())
@@ -308,7 +308,8 @@ class Resolver:
         """The closest label as a hint only when it reads like what was written (a near miss the
         user may mean: shared n-grams and similar spelling), never a stranger that shares a
         syllable (`Führerschein` is no Mitarbeiterführung, `exel` no Auftragsabwicklung)."""
-        if cos >= HINT_COSINE and fuzz.ratio(k, self.ix.keys[pos]) >= HINT_RATIO:
+        near = self.ix.keys[pos]
+        if cos >= HINT_COSINE and fuzz.ratio(k, near) >= HINT_RATIO and near[:1] == k[:1]:
             return Match(None, 0.0, "none", self.ix.key_comp[pos], round(cos, 3))
         return NO_MATCH
 
