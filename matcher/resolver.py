@@ -36,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from .normalise import key, stem
 from .vocab import (
-    CONTEXT_PREPOSITIONS, DOMAIN, LIGHT, LIGHT_QUERY, QUALITY_SUFFIXES,
+    CONTEXT_PREPOSITIONS, DOMAIN, FILLER, LIGHT, LIGHT_QUERY, QUALITY_SUFFIXES,
     content_words, core, expand, stem_key,
 )
 
@@ -136,7 +136,8 @@ class Resolver:
         if word in self.ix.common_words and not any(
                 word + s in exact or (word.endswith(s) and word[:-len(s)] in exact) for s in PLURALS):
             return False
-        attributive = word.endswith(ADJECTIVE_ENDINGS) and following is not None
+        # before a noun, not before a preposition or an article ("Vertriebsexpertise im ...")
+        attributive = word.endswith(ADJECTIVE_ENDINGS) and following is not None and following not in FILLER
         return not (attributive and following not in CONJUNCTIONS and stem(following) not in WORK_HEADS)
 
     # -- steps -----------------------------------------------------------------------------
