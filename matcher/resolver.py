@@ -250,6 +250,8 @@ class Resolver:
 
     def _tfidf(self, k: str) -> Match:
         ix = self.ix
+        if not self._spelled_like_some_key(k):
+            return NO_MATCH
         sims = ix.cosine(k)
         if sims is None or not sims.size:
             return NO_MATCH
@@ -297,13 +299,19 @@ class Resolver:
     def _hint(self, k: str, found: Match) -> Match:
         if found.hint is not None:
             return found
-        if len(k) > self.ix.longest_key + 3 or len(k.split()) > 4:
+        if len(k) > self.ix.longest_key + 3 or len(k.split()) > 4 or not self._spelled_like_some_key(k):
             return NO_MATCH  # a sentence-long item has no "closest" label worth showing
         sims = self.ix.cosine(k)
         if sims is None or not sims.size:
             return NO_MATCH
         pos = int(np.argmax(sims))
         return self._plausible_hint(k, pos, float(sims[pos]))
+
+    def _spelled_like_some_key(self, k: str) -> bool:
+        """Whether any label is spelled close enough to be an answer or a hint: both need a
+        spelling ratio of HINT_RATIO or more, which rapidfuzz checks over all labels in C before
+        the n-gram vectors are built."""
+        return process.extractOne(k, self.ix.keys, scorer=fuzz.ratio, score_cutoff=HINT_RATIO) is not None
 
     def _plausible_hint(self, k: str, pos: int, cos: float) -> Match:
         """The closest label as a hint only when it reads like what was written (a near miss the
