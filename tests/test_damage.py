@@ -86,10 +86,11 @@ def test_the_reported_examples(matcher, tmp_path):
         matcher.score_file(unclosed, tmp_path / "d.out.csv")
     assert not (tmp_path / "d.out.csv").exists()
 
-    multiline = write(tmp_path / "e.csv", ['001,"Kaltakquise\nSAP",5', "002,Verhandlungsgeschick,3"])
+    multiline = write(tmp_path / "e.csv", ['001,"Kaltakquise\nSAP",5', "002,Verhandlungsgeschick,3",
+                                           '003,"Führerschein B\nHobbys: Fußball, Lesen, Kochen",4'])
     matcher.score_file(multiline, tmp_path / "e.out.csv")
     e = pd.read_csv(tmp_path / "e.out.csv", dtype=str, keep_default_na=False)
-    assert e["id"].tolist() == ["001", "002"] and (e["status"] == "ok").all()
+    assert e["id"].tolist() == ["001", "002", "003"] and (e["status"] == "ok").all()  # commas inside a cell are fine
 
 
 def test_cr_line_endings_and_late_umlauts(matcher, tmp_path):

@@ -27,8 +27,8 @@ _WORKER: "Pipeline | None" = None  # set before the fork; each worker uses its i
 def workers_for(size_bytes: int | None, requested: int | None = None) -> int:
     """How many worker processes: `requested`, else two (the machine's cores, at most) for a large
     file where processes can be forked, else none (score here)."""
-    if requested is not None:
-        return max(1, requested)
+    if requested is not None:  # more processes than cores only add start-up and copying
+        return max(1, min(requested, os.cpu_count() or 1))
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if size_bytes is not None and size_bytes < PARALLEL_FROM_BYTES:

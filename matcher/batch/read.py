@@ -187,6 +187,11 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
     except Exception as exc:  # noqa: BLE001 - a broken xlsx/parquet: say so, do not trace back
         raise InputError(f"{path}: cannot read it as {ext.lstrip('.') or 'CSV'} ({type(exc).__name__}: {exc})",
                          fix="check that the file is complete and of the type its extension says") from None
+    seen: set[str] = set()
+    twice = sorted({c for c in columns if c and (c in seen or seen.add(c))})  # type: ignore[func-returns-value]
+    if twice:
+        raise InputError(f"{path}: the header names {', '.join(map(repr, twice))} more than once, so it is unclear "
+                         "which column to read", fix="rename the duplicate columns in the export")
     return Layout(
         path=path, fmt=fmt, encoding=enc, delimiter=delim,
         id_col=pick_column(columns, id_col, ID_NAMES, "id", "--id-col", required=False),
@@ -314,7 +319,7 @@ def _csv_chunks(layout: Layout, chunk_rows: int, progress: Callable[[int], None]
             else:
                 if not fields or (n == 1 and not fields[0].strip()):
                     continue  # a blank line is not a record
-                if line > start and _swallowed_rows(fields, width, layout.delimiter):
+                if line > start and _swallowed_rows(fields, width, layout.delimiter, i_id):
                     raise InputError(f"{layout.path}: line {start}: a quote opened in this row is not closed, so the "
                                      f"lines after it (up to line {line}) would be read into one cell; nothing was "
                                      "written", fix="close the quote in that row of the export (or remove it), then "
@@ -345,16 +350,32 @@ def _record_problem(fields: list[str], width: int) -> str:
     return ""
 
 
-def _swallowed_rows(fields: list[str], width: int, delimiter: str) -> bool:
-    """A quoted cell that spans lines which look like rows of their own (as many delimiters as a
-    row has), or a multi-line record whose field count is off: an unclosed quote, not a cell
-    with line breaks."""
+def _swallowed_rows(fields: list[str], width: int, delimiter: str, id_index: int) -> bool:
+    """Whether a record spanning lines pulled following rows in (a quote opened and not closed).
+
+    So when its field count is off, or when a line inside one of its cells reads like a row of
+    the file: about as many fields as the header, one of them shaped like this row's id (`E0017`
+    and `E0018`). A quoted cell with line breaks that holds anything else is an ordinary multi-line
+    cell, commas and all (`SAP` / `Excel, Word`)."""
     multiline = [f for f in fields if "\n" in f]
     if not multiline:
         return False
     if len(fields) != width:
         return True
-    return any(line.count(delimiter) >= max(width - 1, 1) for f in multiline for line in f.split("\n")[1:])
+    if not 0 <= id_index < len(fields) or not fields[id_index].strip():
+        return False
+    own = _shape(fields[id_index].strip())
+    for cell in multiline:
+        for line in cell.split("\n")[1:]:
+            parts = line.split(delimiter)
+            if len(parts) >= width - 1 and any(_shape(p.strip()) == own for p in parts):
+                return True
+    return False
+
+
+def _shape(text: str) -> str:
+    """`E0017` -> `a9999`: letters and digits by class, other characters as they are."""
+    return "".join("9" if ch.isdigit() else "a" if ch.isalpha() else ch for ch in text)
 
 
 def _long_to_wide(chunks: Iterable["pd.DataFrame"], chunk_rows: int) -> Iterator["pd.DataFrame"]:

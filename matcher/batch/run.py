@@ -166,8 +166,9 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                          fix=f"remove {writer.tmp}, then run again") from None
     except OSError as exc:
         writer.abort()
-        raise InputError(f"cannot write the output ({exc.strerror or exc}); nothing was written",
-                         fix="free disk space or choose another -o location, then run again") from None
+        raise InputError(f"cannot write the output {out_path} ({exc.strerror or exc}); nothing was written",
+                         fix="choose an -o location in a folder you can write to, with free space, then run "
+                             "again") from None
     except BaseException:
         writer.abort()
         raise
