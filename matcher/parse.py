@@ -60,15 +60,19 @@ _EXPERIENCE_FIRST = re.compile(
     r"(?:jahre?n?|years?|yrs?)\.?\s*$", re.I)
 _EDUCATION: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:dr\.|doktor(?:at)?|ph\.?\s?d|promotion|doctorate)\b", re.I), "doctorate"),
-    (re.compile(r"\b(?:master|m\.?\s?sc|m\.?\s?a\.|mba|magister|mag\.|diplom(?:-|\s)?(?:kauf|ing|betriebs|volks)|dipl\.)", re.I), "master"),
-    (re.compile(r"\b(?:bachelor|b\.?\s?sc|b\.?\s?a\.|bakk|studium|hochschulabschluss|fh-abschluss|university\s+degree|degree\s+in)\b", re.I), "bachelor"),
+    (re.compile(r"\b(?:master|m\.?\s?sc|m\.?\s?a\.|mba|magister|mag\.|diplom(?:-|\s)?(?:kauf|ing|betriebs|volks)|dipl\.)"
+                r"|\b(?-i:MA|MSc)\b", re.I), "master"),
+    (re.compile(r"\b(?:bachelor|b\.?\s?sc|b\.?\s?a\.|bakk|studium|hochschulabschluss|fh-abschluss|university\s+degree|"
+                r"degree\s+in|universit(?:y|ät|aet)|fachhochschule|hochschule|college)\b|\b(?-i:BA|BBA|BSc)\b", re.I),
+     "bachelor"),
     (re.compile(r"\b(?:matura|abitur|reifeprüfung|hak|hlw|bhs|a-levels?|high\s+school)\b", re.I), "matura"),
     (re.compile(r"\b(?:lehre|lehrabschluss|berufsausbildung|ausbildung\s+(?:als|zum|zur)|kaufmännische\s+ausbildung|"
                 r"kaufmaennische\s+ausbildung|apprenticeship|vocational\s+training|bms|handelsschule|"
                 r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau)|"
-                r"kauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s|gesellenbrief|gesellenprüfung|"
+                r"gesellenbrief|gesellenprüfung|"
                 r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur)", re.I), "vocational"),
 ]
+_TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
 _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
 # A function word run into the capitalised word after it, as copied text often has them.
@@ -141,7 +145,10 @@ def parse_item(raw: str) -> Item:
     if _ANY_EDUCATION.search(text):  # one search rules most items out; the order decides the level
         for pattern, edu in _EDUCATION:
             if pattern.search(text):
-                return Item(raw, text, kind="education", education=edu, truncated=truncated)
+                return Item(raw, text, kind="education", education=edu, truncated=truncated, span=span)
+    if span is None and _TRADE_TITLE.search(text):
+        # "Kaufmann im Einzelhandel" names an apprenticeship; with dates of work beside it, a job
+        return Item(raw, text, kind="education", education="vocational", truncated=truncated)
 
     # Parenthesised annotations: "(4 Jahre)", "(advanced)", "(C1)"; other parentheses stay.
     def paren(m: re.Match[str]) -> str:
@@ -210,6 +217,8 @@ def split_items(text: str) -> list[str]:
             continue
         if skipping or (head and head.lastgroup == "goal"):
             continue  # benefits and company text are not skills; a goal ("Ziel: ...") is not one yet
+        if head and head.lastgroup == "skip" or (":" in line and _SKIP_SECTION.match(line.partition(":")[0])):
+            continue  # the same on one line: "Wir bieten: Firmenwagen, ...", "Hobbys: Lesen, ..."
         if ":" in line:
             head, _, rest = line.partition(":")
             # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
@@ -235,17 +244,24 @@ _SKIP_SECTION = re.compile(
     r"ihre\s+vorteile|benefits|perks|what\s+we\s+offer|we\s+offer|our\s+offer|what\s+you\s+get|über\s+uns|"
     r"ueber\s+uns|wer\s+wir\s+sind|about\s+us|who\s+we\s+are|das\s+unternehmen|unternehmen|the\s+company|"
     r"kontakt|contact|bewerbung|so\s+bewirbst\s+du\s+dich|how\s+to\s+apply|interessen|hobbys?|hobbies|"
-    r"interests|referenzen|references)\b[^:]*:?$", re.I)
+    r"interests|referenzen|references|gehalt|vergütung|verguetung|salary|compensation)\b[^:]*:?$", re.I)
 _SECTION = re.compile(
     r"^(?:berufserfahrung|beruflicher\s+werdegang|werdegang|ausbildung|bildung|bildungsweg|work\s+experience|"
     r"professional\s+experience|experience|employment(?:\s+history)?|education|skills|kenntnisse|kompetenzen|"
     r"fachkompetenzen|sprachen|languages|profil|profile|summary|zusammenfassung|dein\s+profil|ihr\s+profil|"
     r"was\s+du\s+mitbringst|was\s+sie\s+mitbringen|anforderungen|requirements|qualifications|"
-    r"deine\s+aufgaben|ihre\s+aufgaben|aufgaben|responsibilities|your\s+tasks|must[-\s]haves?|nice\s+to\s+have)"
+    r"deine\s+aufgaben|ihre\s+aufgaben|aufgaben|responsibilities|your\s+tasks|must[-\s]haves?|nice\s+to\s+have|"
+    r"what\s+you(?:'ll)?\s+bring|what\s+you\s+need|your\s+profile|about\s+you|who\s+you\s+are|your\s+skills|"
+    r"das\s+bringst\s+du\s+mit|das\s+zeichnet\s+dich\s+aus|das\s+solltest\s+du\s+mitbringen)"
     r"\b[^:]*:?$", re.I)
 _GOAL = re.compile(r"^(?:ziel|ziele|karriereziel|berufsziel|objective|career\s+objective|goal|career\s+goal)\s*:", re.I)
 _HEADLINE = re.compile(f"(?P<skip>{_SKIP_SECTION.pattern})|(?P<read>{_SECTION.pattern})|(?P<goal>{_GOAL.pattern[1:]})",
                        re.I)
+
+
+def is_goal(text: str) -> bool:
+    """`Ziel: Vertriebsleitung`, `Career goal: ...`: what someone wants to become, not a skill yet."""
+    return _GOAL.match(text.strip()) is not None
 
 
 def _split_outside_brackets(line: str) -> list[str]:

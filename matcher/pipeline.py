@@ -29,7 +29,7 @@ from .dates import total_years
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
-from .parse import parse_item, split_items
+from .parse import is_goal, parse_item, split_items
 from .resolver import Resolver
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
@@ -88,6 +88,8 @@ class Pipeline:
         self._cache.clear()
 
     def _resolve(self, raw: str) -> Resolution:
+        if is_goal(raw):  # a goal names what someone wants to learn, not what they can
+            return Resolution(raw, raw.strip(), None, 0.0, "goal")
         item = parse_item(raw)
         if item.kind in ("education", "experience"):
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
@@ -174,7 +176,7 @@ class Pipeline:
         told = ~np.isnan(stated[codes])
         np.fmax.at(from_text, rows[told], stated[codes[told]])
         # periods of work ("01/2015 – heute"): added up per candidate, overlaps once
-        dated = np.array([r.span is not None for r in d], dtype=bool)
+        dated = np.array([r.span is not None and r.method != "education" for r in d], dtype=bool)  # study is no work
         if dated.any():
             spans: dict[int, list[tuple[int, int]]] = {}
             for row, code in zip(rows[dated[codes]].tolist(), codes[dated[codes]].tolist()):

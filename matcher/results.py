@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from .model import Competency, Course, Role
 
 SCHEMA_VERSION = 1
+
+
+def round1(value: float) -> float:
+    """A fit or a gain to one decimal as every output shows it (JSON, the terminal, batch files):
+    numpy's rounding, the one the batch columns use, so that all of them print the same number."""
+    return float(np.round(value, 1))
 
 
 def _period(span: tuple[int, int] | None) -> list[str] | None:
@@ -46,7 +54,7 @@ class Resolution:
     text: str  # after stripping bullets, levels and years
     competency: Competency | None
     score: float  # confidence in [0, 1]
-    method: str  # exact | stem | compound | core | fuzzy | tokens | tfidf | parts | none | education | experience | empty
+    method: str  # exact | stem | compound | core | fuzzy | tokens | head | tfidf | parts | phrase | none | education | experience | goal | empty | given
     hint: Competency | None = None  # closest candidate when unrecognised
     hint_score: float = 0.0
     level: str | None = None
@@ -125,7 +133,7 @@ class PlanStep:
 
     def to_dict(self) -> dict:
         return {"course": {"id": self.course.id, "title_de": self.course.title_de, "title_en": self.course.title_en,
-                           "kind": self.course.kind}, "gain": round(self.gain, 1), "fit_after": round(self.fit_after, 1)}
+                           "kind": self.course.kind}, "gain": round1(self.gain), "fit_after": round1(self.fit_after)}
 
 
 @dataclass(frozen=True)
@@ -158,10 +166,10 @@ class RoleMatch:
     def to_dict(self) -> dict:
         return {
             "role": {"id": self.role.id, "title_de": self.role.title_de, "title_en": self.role.title_en},
-            "fit": round(self.fit, 1), "required_count": self.required_count, "matched_count": self.matched_count,
+            "fit": round1(self.fit), "required_count": self.required_count, "matched_count": self.matched_count,
             "gates": [g.to_dict() for g in self.gates],
             "matched": [e.to_dict() for e in self.matched], "missing": [m.to_dict() for m in self.missing],
-            "plan": [p.to_dict() for p in self.plan], "fit_after_plan": round(self.fit_after_plan, 1),
+            "plan": [p.to_dict() for p in self.plan], "fit_after_plan": round1(self.fit_after_plan),
         }
 
 
@@ -174,7 +182,7 @@ class CareerStep:
 
     def to_dict(self) -> dict:
         return {"from": self.from_role.id, "role": self.match.role.id, "title_de": self.match.role.title_de,
-                "title_en": self.match.role.title_en, "fit": round(self.match.fit, 1),
+                "title_en": self.match.role.title_en, "fit": round1(self.match.fit),
                 "missing": [m.to_dict() for m in self.match.missing[:5]],
                 "gates": [g.to_dict() for g in self.match.gates]}
 

@@ -58,7 +58,7 @@ def test_resolution_is_total_bounded_and_deterministic(matcher, items):
     assert len(first) == len(items)
     for r in first:
         assert 0.0 <= r.score <= 1.0
-        assert (r.competency is None) == (r.method in ("none", "empty", "education", "experience"))
+        assert (r.competency is None) == (r.method in ("none", "empty", "education", "experience", "goal"))
     assert [r.to_dict() for r in matcher.resolve(items)] == [r.to_dict() for r in first]
 
 

@@ -50,7 +50,7 @@ def expected(matcher, cell: str, years_text: str) -> dict:
     best = report.results[0]
     return {
         "best_role": best.role.id,
-        "fits": {r.role.id: round(r.fit, 1) for r in report.results},
+        "fits": {r.role.id: r.to_dict()["fit"] for r in report.results},
         "top_missing": "; ".join(m.competency.label("de") for m in best.missing[:3]),
         "years_gate": next((g.status for g in best.gates if g.name == "years"), ""),
         "unrecognised": "; ".join(i.raw.strip() for i in report.unrecognised),
@@ -66,7 +66,7 @@ def assert_row_agrees(row: pd.Series, want: dict, roles: list[str]) -> None:
     assert row["status"] == "ok", row["reason"]
     assert row["best_role"] == want["best_role"]
     for rid in roles:
-        assert abs(float(row[f"fit_{rid}"]) - want["fits"][rid]) <= 0.05 + 1e-9, rid
+        assert float(row[f"fit_{rid}"]) == want["fits"][rid], rid  # the same number, to the printed digit
     assert str(row["top_missing"]) == want["top_missing"]
     assert str(row["years_gate"]) == want["years_gate"]
     assert str(row["unrecognised"]) == want["unrecognised"]

@@ -242,7 +242,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "",
                                          cut) if x)
             table.add_row(raw, r.competency.label(args.lang), f"{r.score:.2f}", r.method, note)
-        elif r.method in ("education", "experience"):
+        elif r.method in ("education", "experience", "goal"):
             table.add_row(raw, "-", "-", r.method, r.education or (f"{r.years:g} years" if r.years else ""))
         else:
             hint = f"closest: {r.hint.label(args.lang)} ({r.hint_score:.2f})" if r.hint is not None else ""

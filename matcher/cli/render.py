@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Mapping
 
 from ..normalise import clean
+from ..results import round1
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -47,7 +48,7 @@ def _gate_text(match: "RoleMatch") -> str:
 def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
     from rich.table import Table
 
-    skills = [i for i in report.items if i.method not in ("education", "experience")]
+    skills = [i for i in report.items if i.method not in ("education", "experience", "goal", "empty")]
     recognised = sum(1 for i in skills if i.competency is not None)
     table = Table(title=f"Fit per role ({recognised} of {len(skills)} skills recognised"
                   f"{'' if report.years is None else f', {report.years:g} years'})", title_justify="left",
@@ -65,21 +66,21 @@ def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
             for c in x.courses[:1]:
                 if c.title(lang) not in courses:
                     courses.append(c.title(lang))
-        table.add_row(m.role.title(lang), f"{_bar(m.fit)} {m.fit:5.1f}%", f"{m.matched_count}/{m.required_count}",
+        table.add_row(m.role.title(lang), f"{_bar(m.fit)} {round1(m.fit):5.1f}%", f"{m.matched_count}/{m.required_count}",
                       _gate_text(m), missing, ", ".join(courses) or "-")
     console.print(table)
     console.print("Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.")
     if report.results:
         best = report.results[0]
         if best.plan:
-            console.print(f"\nLearning plan for {best.role.title(lang)} ({best.fit:.1f}% now):", markup=False)
+            console.print(f"\nLearning plan for {best.role.title(lang)} ({round1(best.fit):.1f}% now):", markup=False)
             for i, step in enumerate(best.plan, 1):
-                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{step.gain:.1f} -> "
-                              f"{step.fit_after:.1f}%", markup=False)
+                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{round1(step.gain):.1f} -> "
+                              f"{round1(step.fit_after):.1f}%", markup=False)
         for s in report.next_steps:
             top = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
             console.print(f"\nNext career step from {s.from_role.title(lang)}: {s.match.role.title(lang)} "
-                          f"({s.match.fit:.1f}%); top gaps: {top}", markup=False)
+                          f"({round1(s.match.fit):.1f}%); top gaps: {top}", markup=False)
     if report.unrecognised:
         console.print("\nNot recognised (not counted):")
         for item in report.unrecognised:
@@ -91,7 +92,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{m.role.title(lang)}: fit {m.fit:.1f}%", title_justify="left")
+    table = Table(title=f"{m.role.title(lang)}: fit {round1(m.fit):.1f}%", title_justify="left")
     for col, kw in (("Requirement", {}), ("Weight", {"justify": "right"}), ("Credit", {"justify": "right"}),
                     ("Evidence", {})):
         table.add_column(col, **kw)
