@@ -119,3 +119,21 @@ def test_whole_cv_gates_from_its_text(matcher, fixed_today):
     gates = {(g.name, g.subject): g.status for g in kam.gates}
     assert gates[("years", None)] == "met" and ("language", "deutsch") in gates
     assert not [i for i in report.items if i.raw.strip() in ("Berufserfahrung", "Ausbildung")]
+
+
+def test_study_periods_are_no_work_years_and_jobs_with_dates_are_jobs(matcher, fixed_today):
+    cv = ("Work experience\n2019 - heute Kauffrau im Innendienst\nEducation\n2011 - 2015 BA Business Administration\n"
+          "2016 - 2018 MA Marketing, Universität Graz")
+    report = matcher.report(cv)
+    assert report.years == pytest.approx(7.5, abs=0.1)  # 2019-01 to 2026-06; the degrees do not count
+    kinds = {i.raw.strip(): i.method for i in report.items}
+    assert kinds["2011 - 2015 BA Business Administration"] == "education"
+    assert kinds["2019 - heute Kauffrau im Innendienst"] != "education"
+
+
+def test_one_line_benefits_hobbies_and_goals_are_no_skills(matcher):
+    text = ("Wir bieten: Teamarbeit, Führungsverantwortung, Weiterbildung\nHobbys: Fußball, Lesen\n"
+            "Gehalt: ab 45.000 EUR\nWhat you bring\n- Kaltakquise")
+    assert split_items(text) == ["Kaltakquise"]
+    (goal,) = matcher.resolve(["Ziel: Führungskompetenz"])
+    assert goal.method == "goal" and goal.competency is None
