@@ -34,8 +34,10 @@ _SEPARATORS = "|•·∙▪●"  # besides ";", as _PIECE_SPLIT has them
 # a long run of spaces: every text path stays linear (tests/test_hardening.py times it).
 _CEFR = re.compile(r"(?:\b(?:GERS?|CEFR|Niveau|Level)\s*(?:[:\-]\s*)?)?\b([ABC][12])(?:\+|\s*[-/]\s*[ABC][12])?\b", re.I)
 _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
-    (re.compile(r"\b(?:muttersprache|muttersprachlich|native(?:\s+speaker)?|mother\s+tongue|erstsprache)\b", re.I), "C2"),
-    (re.compile(r"\b(?:verhandlungssicher|business\s+fluent|flie(?:ss|ß)end|fluent(?:ly)?|bilingual|zweisprachig)\b", re.I), "C1"),
+    (re.compile(r"\b(?:muttersprache|muttersprachlich(?:e[nrs]?)?|native(?:\s+speaker)?|mother\s+tongue|erstsprache)\b",
+                re.I), "C2"),
+    (re.compile(r"\b(?:verhandlungssicher(?:e[nrs]?)?|business\s+fluent|flie(?:ss|ß)end(?:e[nrs]?)?|fluent(?:ly)?|bilingual|"
+                r"zweisprachig)\b", re.I), "C1"),
     (re.compile(r"\b(?:sehr\s+gut(?:e|er|es)?|very\s+good|excellent|exzellent|hervorragend|advanced|fortgeschritten|proficient|expert(?:e|enwissen)?)\b", re.I), "C1"),
     (re.compile(r"\b(?:gut(?:e|er|es)?|good|intermediate|mittel|solid(?:e)?|conversational)\b", re.I), "B2"),
     (re.compile(r"\b(?:grundkenntnisse|basis(?:kenntnisse|wissen)?|basic(?:s)?|beginner|anfänger|elementary|schulkenntnisse)\b", re.I), "A2"),
@@ -72,6 +74,10 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
                 r"gesellenbrief|gesellenprüfung|"
                 r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur)", re.I), "vocational"),
 ]
+# "with 7 years of experience in B2B sales", "mindestens 3 Jahre Berufserfahrung im Vertrieb"
+_EXPERIENCE_IN_SENTENCE = re.compile(
+    r"\b(\d{1,2})\s*(?:\+\s*)?(?:years?|yrs?|jahre?n?)\s+(?:of\s+)?(?:(?:professional|work|relevant|sales)\s+)?"
+    r"(?:experience|berufserfahrung|berufspraxis)\b", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
 _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
@@ -96,9 +102,11 @@ class Item:
     education: str | None = None
     truncated: bool = False
     span: tuple[int, int] | None = None  # months of a period of work ("01/2015 – heute"), see dates.py
+    experience: float | None = None  # total years of work stated in a sentence ("7 years of experience in ...")
 
 
-def _level_of(text: str) -> str | None:
+def level_of(text: str) -> str | None:
+    """A CEFR level stated or implied anywhere in the text (`C1`, `fließend`, `sehr gut`), or None."""
     m = _CEFR.search(text)
     if m:
         return m.group(1).upper()
@@ -158,7 +166,7 @@ def parse_item(raw: str) -> Item:
             y = _YEARS.search(inner)
             if y:
                 years = float(y.group(1).replace(",", "."))
-            level = level or _level_of(inner)
+            level = level or level_of(inner)
             return " "
         return m.group(0)
 
@@ -172,7 +180,7 @@ def parse_item(raw: str) -> Item:
         y = _YEARS.search(tail)
         if y:
             years = float(y.group(1).replace(",", "."))
-        level = level or _level_of(tail)
+        level = level or level_of(tail)
         text = parts[0]
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
     y = _YEARS.search(text) if digits else None
@@ -194,7 +202,9 @@ def parse_item(raw: str) -> Item:
             level = level or implied
             text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
-    return Item(raw, text, level=level, years=years, truncated=truncated, span=span)
+    total = _EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
+    return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
+                experience=float(total.group(1)) if total else None)
 
 
 def split_items(text: str) -> list[str]:

@@ -29,7 +29,7 @@ from .dates import total_years
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
-from .parse import is_goal, parse_item, split_items
+from .parse import is_goal, level_of, parse_item, split_items
 from .resolver import Resolver
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
@@ -104,10 +104,14 @@ class Pipeline:
         if not mentions:
             hint = comps[ids[m.hint]] if m.hint is not None else None
             return Resolution(raw, item.text, None, 0.0, "none", hint, m.hint_score, item.level, item.years,
-                              truncated=item.truncated, span=item.span)
+                              truncated=item.truncated, span=item.span, experience=item.experience)
         first = mentions[0]
-        return Resolution(raw, item.text, first.competency, first.score, first.method, None, 0.0, item.level,
-                          item.years, truncated=item.truncated, mentions=tuple(mentions), span=item.span)
+        level = item.level
+        if level is None and "language" in first.competency.kinds:  # "gute Englischkenntnisse": before the word
+            level = level_of(raw)
+        return Resolution(raw, item.text, first.competency, first.score, first.method, None, 0.0, level,
+                          item.years, truncated=item.truncated, mentions=tuple(mentions), span=item.span,
+                          experience=item.experience)
 
     def _mentions(self, text: str, k: str, n_words: int, m: "Match") -> list[Mention]:
         """Every competency the item names, the best reading first.
@@ -151,7 +155,8 @@ class Pipeline:
         ix = self.ix
         n, n_comp, langs = reading.n_rows, len(ix.comp_ids), ix.language_ids
         d = reading.distinct
-        stated = np.array([r.years if r.method == "experience" and r.years is not None else np.nan for r in d])
+        stated = np.array([r.years if r.method == "experience" and r.years is not None
+                           else r.experience if r.experience is not None else np.nan for r in d])
         edu = np.array([EDUCATION_LEVELS.index(r.education) if r.education else -1 for r in d], dtype=np.int64)
         # Every mention of every distinct item, flattened: (item code, competency, confidence, language column, level)
         per = [[(i, ix.comp_pos[m.competency.id], m.score,

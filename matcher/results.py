@@ -65,6 +65,7 @@ class Resolution:
     # as "Vertragsverhandlungen und Preisverhandlungen" names several, and all count as evidence.
     mentions: tuple[Mention, ...] = ()
     span: tuple[int, int] | None = None  # a period of work named in the item, in months (dates.py)
+    experience: float | None = None  # total years of work the item states ("7 years of experience in ...")
 
     @property
     def further(self) -> tuple[Competency, ...]:

@@ -27,6 +27,7 @@ SPOT_EDGE = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUT
 # it (`Account Management`, `presentation skills`). One word alone is none of these.
 SPOT_START = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUTRAL)
 _SUSPENDED_PAIR = re.compile(r"\b(\w{3,})-\s*(und|oder|and|or|&|,|/|bzw\.?|sowie)\s*([\w-]{4,})", re.IGNORECASE)
+MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous", "ful", "ing")  # adjectives, de/en
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
 
 
@@ -47,7 +48,10 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
     # Coordinated words sharing a head: `selbstständiges und zielorientiertes Arbeiten` also
     # names `selbstständiges Arbeiten`, and is looked up first.
     for c in range(1, len(words) - 2):
-        if words[c] in CONJUNCTIONS and words[c - 1] not in SPOT_EDGE:
+        left = words[c - 1]
+        # only a modifier shares the head: "selbstständiges und ...", not "B2B sales and ..."
+        if (words[c] in CONJUNCTIONS and left not in SPOT_EDGE and stem(left) not in DOMAIN
+                and left.endswith(MODIFIER_ENDINGS)):
             m = r._single(f"{words[c - 1]} {words[c + 2]}", loose=False)
             if m.comp is not None and not any(w in NEGATIONS for w in words[max(0, c - 4):c - 1]):
                 taken[c - 1] = True
