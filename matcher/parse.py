@@ -26,7 +26,8 @@ _BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔�
 # are stripped afterwards rather than matching spaces here, which would backtrack over long runs.
 _PIECE_SPLIT = re.compile(r"[;|•·∙▪●]|(?<!\d),|,(?!\d)")
 _GROUP_MARK = re.compile(r"[,;|•·]")
-_SEPARATORS = "|•·∙▪●"  # besides ";", as _PIECE_SPLIT has them
+_SEPARATORS = "|•·∙▪●"
+_SEPARATOR_IN_BRACKETS = re.compile(r"[(\[][^()\[\]]*[,;|•·∙▪●]")  # a separator after an opening bracket  # besides ";", as _PIECE_SPLIT has them
 
 
 # Patterns searched over user text start at a word or a digit and never put two unbounded
@@ -221,7 +222,8 @@ def split_items(text: str) -> list[str]:
         line = _BULLET.sub("", line).strip()
         if not line:
             continue
-        head = _HEADLINE.match(line) if line[:1].isalpha() else None  # one look at the line's start
+        # one look at the line's start, for the lines that can be headings, goals or one-line sections
+        head = _HEADLINE.match(line) if (len(line) <= 60 or ":" in line) and line[:1].isalpha() else None
         if len(line) <= 60 and (line.endswith(":") or (head and head.lastgroup != "goal") or is_heading(line)):
             skipping = bool(head and head.lastgroup == "skip")  # a heading: its section is read, or not
             continue
@@ -234,7 +236,7 @@ def split_items(text: str) -> list[str]:
             # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
             if len(head) <= 40 and _GROUP_MARK.search(rest) and (len(rest) > 80 or not _is_annotation(rest)):
                 line = rest
-        if "(" in line or "[" in line:
+        if ("(" in line or "[" in line) and _SEPARATOR_IN_BRACKETS.search(line):
             pieces = _split_outside_brackets(line)  # "Verkäuferin (H&M, Filiale Graz)" is one item
         elif "," in line:
             pieces = _PIECE_SPLIT.split(line)
