@@ -86,6 +86,7 @@ class Pipeline:
     def clear_cache(self) -> None:
         """Forget resolved strings (memory; or to time resolution itself in benchmarks)."""
         self._cache.clear()
+        self.resolver.clear_cache()
 
     def _resolve(self, raw: str) -> Resolution:
         if is_goal(raw):  # a goal names what someone wants to learn, not what they can

@@ -106,6 +106,12 @@ class Resolver:
 
     def __init__(self, index: "Index") -> None:
         self.ix = index
+        # strict look-ups of short phrases repeat (the same words in many sentences of a CV, the
+        # same windows across CVs): kept, bounded, and cleared with the pipeline's cache
+        self._strict: dict[str, Match] = {}
+
+    def clear_cache(self) -> None:
+        self._strict.clear()
 
     # -- public ----------------------------------------------------------------------------
 
@@ -145,6 +151,16 @@ class Resolver:
     def _single(self, k: str, *, loose: bool = True) -> Match:
         """The cascade for one phrase; `loose=False` stops after the strict steps (exact, stem,
         compound, core), which cost a few dictionary look-ups."""
+        if not loose and len(k) <= 64:
+            hit = self._strict.get(k)
+            if hit is None:
+                if len(self._strict) >= 100_000:
+                    self._strict.clear()
+                hit = self._strict[k] = self._cascade(k, loose=False)
+            return hit
+        return self._cascade(k, loose=loose)
+
+    def _cascade(self, k: str, *, loose: bool) -> Match:
         ix = self.ix
         if k in ix.exact:
             return Match(ix.exact[k], 1.0, "exact")
