@@ -109,7 +109,7 @@ def calibration(m: Matcher, root: Path, verbose: bool) -> None:
     for case in cases:
         got = set()
         for r in m.resolve(case["text"]):
-            got.update(c.id for c in ([r.competency] + list(getattr(r, "further", ()) or ())) if r.competency)
+            got.update(x.competency.id for x in r.mentions)  # everything read counts, a degree's subject too
         gold = set(case["gold_ids"])
         found += len(gold & got)
         total += len(gold)

@@ -30,7 +30,7 @@ from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import is_goal, level_of, parse_item, split_items
-from .resolver import Resolver
+from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
     LISTED_NO_LEVEL, STATUS, Candidates, Scores, credits, evaluate, gap_order, gate_specs, helpful_courses,
@@ -41,7 +41,6 @@ from .vocab import content_words, is_heading
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
-    from .resolver import Match
 
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 NOT_LISTED = -2  # language evidence: below LISTED_NO_LEVEL, so that max() prefers any mention
@@ -93,8 +92,10 @@ class Pipeline:
             return Resolution(raw, raw.strip(), None, 0.0, "goal")
         item = parse_item(raw)
         if item.kind in ("education", "experience"):
+            # a degree or an apprenticeship names its subject ("BA Business Administration"): evidence too
+            subject = self._mentions(item.text, key(item.text), 0, NO_MATCH) if item.kind == "education" else []
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
-                              truncated=item.truncated, span=item.span)
+                              truncated=item.truncated, span=item.span, mentions=tuple(subject))
         k = key(item.text)
         if not k or is_heading(raw):  # nothing left, or a heading such as "Fachkompetenzen"
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
@@ -114,7 +115,7 @@ class Pipeline:
                           item.years, truncated=item.truncated, mentions=tuple(mentions), span=item.span,
                           experience=item.experience)
 
-    def _mentions(self, text: str, k: str, n_words: int, m: "Match") -> list[Mention]:
+    def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:
         """Every competency the item names, the best reading first.
 
         The cascade reads the item as one skill (a sentence with its strict steps only); `spot`

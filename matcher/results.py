@@ -69,13 +69,16 @@ class Resolution:
 
     @property
     def further(self) -> tuple[Competency, ...]:
-        """The competencies the item names besides the first."""
-        return tuple(m.competency for m in self.mentions[1:])
+        """The competencies the item names besides the first (for a degree: its subject)."""
+        return tuple(m.competency for m in self._further())
+
+    def _further(self) -> tuple[Mention, ...]:
+        return self.mentions[1:] if self.competency is not None else self.mentions
 
     def to_dict(self) -> dict:
         return {
             "input": self.raw, "text": self.text, "competency": _comp(self.competency), "score": self.score,
-            "method": self.method, "further": [m.to_dict() for m in self.mentions[1:]], "hint": _comp(self.hint),
+            "method": self.method, "further": [m.to_dict() for m in self._further()], "hint": _comp(self.hint),
             "hint_score": self.hint_score, "level": self.level, "years": self.years, "education": self.education,
             "truncated": self.truncated, "period": _period(self.span),
         }

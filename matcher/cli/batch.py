@@ -38,6 +38,9 @@ def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
 
     if args.chunk_rows < 1:
         raise UsageError("--chunk-rows must be 1 or more", fix="e.g. --chunk-rows 5000")
+    if args.sheet != 0 and not str(args.input).lower().endswith((".xlsx", ".xlsm")):
+        raise UsageError("--sheet names a sheet of an Excel workbook; the input is not one",
+                         fix="leave out --sheet, or pass the .xlsx file")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be 1 or more", fix="e.g. --workers 2")
     if args.scheduler and args.engine != "dask":
