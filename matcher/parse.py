@@ -79,6 +79,7 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 _EXPERIENCE_IN_SENTENCE = re.compile(
     r"\b(\d{1,2})\s*(?:\+\s*)?(?:years?|yrs?|jahre?n?)\s+(?:of\s+)?(?:(?:professional|work|relevant|sales)\s+)?"
     r"(?:experience|berufserfahrung|berufspraxis)\b", re.I)
+_ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
 _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
@@ -151,10 +152,13 @@ def parse_item(raw: str) -> Item:
         text = (text[:a] + " " + text[b:]).strip()
         if not key(text.strip(_EDGE_PUNCTUATION)):  # only dates: a period of work, nothing to resolve
             return Item(raw, text, kind="experience", truncated=truncated, span=span)
-    if _ANY_EDUCATION.search(text):  # one search rules most items out; the order decides the level
-        for pattern, edu in _EDUCATION:
-            if pattern.search(text):
-                return Item(raw, text, kind="education", education=edu, truncated=truncated, span=span)
+    if _ANY_EDUCATION.search(text):  # one search rules most items out
+        levels = [edu for pattern, edu in _EDUCATION if pattern.search(text)]
+        if levels:
+            # "Ausbildung oder Studium": either will do, so the lower; otherwise the highest named
+            either = _ALTERNATIVES.search(text) is not None
+            return Item(raw, text, kind="education", education=levels[-1] if either else levels[0],
+                        truncated=truncated, span=span)
     if span is None and _TRADE_TITLE.search(text):
         # "Kaufmann im Einzelhandel" names an apprenticeship; with dates of work beside it, a job
         return Item(raw, text, kind="education", education="vocational", truncated=truncated)

@@ -241,7 +241,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         if r.competency is not None:
             note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "",
                                          cut) if x)
-            table.add_row(raw, r.competency.label(args.lang), f"{r.score:.2f}", r.method, note)
+            named = " + ".join([r.competency.label(args.lang), *(c.label(args.lang) for c in r.further)])
+            table.add_row(raw, named, f"{r.score:.2f}", r.method, note)
         elif r.method in ("education", "experience", "goal"):
             table.add_row(raw, "-", "-", r.method, r.education or (f"{r.years:g} years" if r.years else ""))
         else:
