@@ -113,6 +113,11 @@ class Resolver:
     def clear_cache(self) -> None:
         self._strict.clear()
 
+    def strict(self, k: str) -> Match:
+        """The strict steps only (exact, stem, compound, core) for a normalised phrase `k`: what
+        `spot` looks up inside sentences, where a loose reading would be guesswork."""
+        return self._single(k, loose=False)
+
     # -- public ----------------------------------------------------------------------------
 
     def resolve(self, text: str, *, loose: bool = True) -> Match:

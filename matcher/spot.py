@@ -52,7 +52,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
         # only a modifier shares the head: "selbstständiges und ...", not "B2B sales and ..."
         if (words[c] in CONJUNCTIONS and left not in SPOT_EDGE and stem(left) not in DOMAIN
                 and left.endswith(MODIFIER_ENDINGS)):
-            m = r._single(f"{words[c - 1]} {words[c + 2]}", loose=False)
+            m = r.strict(f"{words[c - 1]} {words[c + 2]}")
             if m.comp is not None and not any(w in NEGATIONS for w in words[max(0, c - 4):c - 1]):
                 taken[c - 1] = True
                 found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
@@ -79,7 +79,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 continue
             if any(w in NEGATIONS for w in words[max(0, i - 3):i]):
                 continue
-            m = r._single(" ".join(window), loose=False)
+            m = r.strict(" ".join(window))
             if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(
                     window[0], words[i + 1] if i + 1 < len(words) else None):
                 continue
@@ -107,7 +107,7 @@ def complete_hyphens(r: "Resolver", text: str) -> str:
             return f"{left}{right.rsplit('-', 1)[1].lower()} {sep} {right}"
         for cut in range(3, len(right) - 3):
             candidate = left + right[cut:]
-            if r._single(expand(key(candidate)), loose=False).comp is not None:
+            if r.strict(expand(key(candidate))).comp is not None:
                 return f"{candidate} {sep} {right}"
         return m.group(0)
 
