@@ -73,6 +73,7 @@ def compound_variants(words: list[str]) -> list[str]:
     `angebotserstellen`), including the reverse order of `X von Y` (`Erstellung von Angeboten`)."""
     if not 2 <= len(words) <= 3:
         return []
+    words = [_infinitive(w) for w in words]  # "du erstellst Angebote": the verb as the compound has it
     orders = [words, list(reversed(words))] if len(words) == 2 else [words]
     out = []
     for ws in orders:
@@ -81,6 +82,15 @@ def compound_variants(words: list[str]) -> list[str]:
             out.append(stem(joint.join(stems[:-1]) + joint + ws[-1]))
             out.append(stem(joint.join(stems)))
     return out
+
+
+def _infinitive(word: str) -> str:
+    """A light verb's present tense back to its infinitive (`erstellst`, `erstellt` -> `erstellen`),
+    only for the verbs that build skill compounds, so no noun ending in -st or -t is touched."""
+    for ending in ("st", "t"):
+        if word.endswith(ending) and word[:-len(ending)] + "en" in LIGHT_QUERY:
+            return word[:-len(ending)] + "en"
+    return word
 
 
 def typo_budget(n: int) -> int:

@@ -137,3 +137,8 @@ def test_one_line_benefits_hobbies_and_goals_are_no_skills(matcher):
     assert split_items(text) == ["Kaltakquise"]
     (goal,) = matcher.resolve(["Ziel: Führungskompetenz"])
     assert goal.method == "goal" and goal.competency is None
+
+
+def test_present_tense_of_the_verbs_that_build_skill_compounds(matcher):
+    (res,) = matcher.resolve(["Sie erstellt Angebote für Großkunden"])
+    assert "angebotserstellung" in ids(res)
