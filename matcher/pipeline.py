@@ -100,7 +100,8 @@ class Pipeline:
         if not k or is_heading(raw):  # nothing left, or a heading such as "Fachkompetenzen"
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
         n_words = len(content_words(k))
-        m = self.resolver.resolve(item.text, loose=n_words <= SENTENCE_WORDS)
+        # a sentence is never one label as a whole: only the skills it names (spot) count
+        m = self.resolver.resolve(item.text) if n_words <= SENTENCE_WORDS else NO_MATCH
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         mentions = self._mentions(item.text, k, n_words, m)
         if not mentions:

@@ -130,16 +130,16 @@ class Resolver:
 
     # -- public ----------------------------------------------------------------------------
 
-    def resolve(self, text: str, *, loose: bool = True) -> Match:
-        """The cascade; `loose=False` for a sentence: strict steps only, no hint (the skills a
-        sentence names are found by `spot`, and a look-alike of a whole sentence is noise)."""
+    def resolve(self, text: str) -> Match:
+        """The cascade for a phrase (a sentence is read by `spot` instead: a look-alike of a whole
+        sentence is noise)."""
         k = expand(key(text))
         if not k:
             return NO_MATCH
-        found = self._single(k, loose=loose)
+        found = self._single(k)
         if found.comp is not None and found.method != "exact" and " " not in k and not self.same_word(k, None):
             found = NO_MATCH  # one ordinary word that only stems like a label (`officer`, `office`)
-        if found.comp is not None or not loose:
+        if found.comp is not None:
             return found
         parts = self._parts(text)
         if parts is not None:
