@@ -342,7 +342,10 @@ class Resolver:
         """Whether any label is spelled close enough to be an answer or a hint: both need a
         spelling ratio of HINT_RATIO or more, which rapidfuzz checks over all labels in C before
         the n-gram vectors are built."""
-        return process.extractOne(k, self.ix.keys, scorer=fuzz.ratio, score_cutoff=HINT_RATIO) is not None
+        n = len(k)
+        # a ratio of 80 needs lengths within 2/3 of each other: only those labels are compared
+        near = self.ix.keys_near_length(n)
+        return bool(near) and process.extractOne(k, near, scorer=fuzz.ratio, score_cutoff=HINT_RATIO) is not None
 
     def _plausible_hint(self, k: str, pos: int, cos: float) -> Match:
         """The closest label as a hint only when it reads like what was written (a near miss the

@@ -58,6 +58,7 @@ class Index:
         state = dict(self.__dict__)
         state.pop("_cache", None)  # derived arrays are recomputed after loading, not stored
         state.pop("_near", None)
+        state.pop("_near_length", None)
         return state
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -80,6 +81,13 @@ class Index:
     def comp_id_rank(self) -> np.ndarray:
         """Each competency's position in id order: the documented tie-break between equal gaps."""
         return self._cached("id_rank", lambda: np.argsort(np.argsort(np.asarray(self.comp_ids, dtype=object))))
+
+    def keys_near_length(self, n: int) -> list[str]:
+        """Labels and aliases whose length is within a factor 1.5 of `n` (cached per length)."""
+        near: dict[int, list[str]] = self.__dict__.setdefault("_near_length", {})
+        if n not in near:
+            near[n] = [k for k in self.keys if 2 * n <= 3 * len(k) and 2 * len(k) <= 3 * n]
+        return near[n]
 
     @property
     def word_stems(self) -> frozenset[str]:
