@@ -177,7 +177,11 @@ def _as_list(skills: Sequence[str]) -> list[str]:
     if not isinstance(skills, (list, tuple)):
         raise UsageError(f"skills must be a string or a list of strings, got {type(skills).__name__}",
                          fix='e.g. match("SAP, CRM") or match(["SAP", "CRM"])')
-    return ["" if s is None else str(s) for s in skills]
+    bad = [type(s).__name__ for s in skills if s is not None and not isinstance(s, str)]
+    if bad:
+        raise UsageError(f"skill items must be strings, got {', '.join(sorted(set(bad)))}",
+                         fix='e.g. match(["SAP", "CRM"]); decode bytes first')
+    return ["" if s is None else s for s in skills]
 
 
 _DEFAULTS: dict[str | None, Matcher] = {}

@@ -29,7 +29,7 @@ from .dates import total_years
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
-from .parse import is_goal, level_of, parse_item, split_items
+from .parse import MAX_YEARS, is_goal, level_of, parse_item, split_items
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
 from .score import (
@@ -160,6 +160,7 @@ class Pipeline:
         d = reading.distinct
         stated = np.array([r.years if r.method == "experience" and r.years is not None
                            else r.experience if r.experience is not None else np.nan for r in d])
+        stated[stated > MAX_YEARS] = np.nan  # "99 Jahre" is no career
         edu = np.array([EDUCATION_LEVELS.index(r.education) if r.education else -1 for r in d], dtype=np.int64)
         # Every mention of every distinct item, flattened: (item code, competency, confidence, language column, level)
         per = [[(i, ix.comp_pos[m.competency.id], m.score,
@@ -184,7 +185,10 @@ class Pipeline:
         told = ~np.isnan(stated[codes])
         np.fmax.at(from_text, rows[told], stated[codes[told]])
         # periods of work ("01/2015 – heute"): added up per candidate, overlaps once
-        dated = np.array([r.span is not None and r.method != "education" for r in d], dtype=bool)  # study is no work
+        # a period counts as work when its line is only the period or names a skill or a job; study,
+        # "Arbeitslos 2015 - 2020", "Verheiratet seit 2000" or a phone number do not
+        dated = np.array([r.span is not None and (r.method == "experience" or r.competency is not None)
+                          for r in d], dtype=bool)
         if dated.any():
             spans: dict[int, list[tuple[int, int]]] = {}
             for row, code in zip(rows[dated[codes]].tolist(), codes[dated[codes]].tolist()):

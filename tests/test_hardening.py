@@ -671,3 +671,26 @@ def test_a_planted_link_at_the_temporary_path_is_not_followed(matcher, tmp_path)
     with pytest.raises(InputError, match="in the way of the output's temporary file"):
         matcher.score_file(src, tmp_path / "o.csv")
     assert victim.read_text() == "precious" and not (tmp_path / "o.csv").exists()
+
+
+def test_third_review_round(matcher, tmp_path):
+    """A UTF-8 file whose only cp1252 byte comes after the first MiB; a header wider than 64 KB;
+    duplicate frame columns; pd.NA ids; non-text list items."""
+    src = tmp_path / "late.csv"
+    body = "".join(f"{i},SAP\n" for i in range(2, 120_000))
+    src.write_bytes("id,skills\n1,\"Französisch C1; Verhandlungsgeschick\"\n".encode() + body.encode()
+                    + "999999,Franz\xf6sisch\n".encode("cp1252"))
+    matcher.score_file(src, tmp_path / "late.out.csv")
+    out = pd.read_csv(tmp_path / "late.out.csv", dtype=str, keep_default_na=False)
+    assert out.loc[0, "unrecognised"] == "" and out["status"].iloc[-1] == "error"
+    wide = tmp_path / "wide.csv"
+    names = ["id", "skills"] + [f"c{i}" for i in range(20_000)]
+    wide.write_text(",".join(names) + "\n" + ",".join(["1", "SAP"] + ["x"] * 20_000) + "\n", encoding="utf-8")
+    matcher.score_file(wide, tmp_path / "wide.out.csv")
+    assert pd.read_csv(tmp_path / "wide.out.csv", dtype=str)["status"].tolist() == ["ok"]
+    with pytest.raises(MatcherError, match="more than once"):
+        matcher.score_frame(pd.DataFrame([["a", "SAP", "b"]], columns=["id", "skills", "skills"]))
+    na = matcher.score_frame(pd.DataFrame({"id": ["E1", pd.NA], "skills": ["SAP", "SAP"]}))
+    assert na["reason"].tolist() == ["", "missing id"]
+    with pytest.raises(MatcherError, match="must be strings"):
+        matcher.resolve([b"SAP"])

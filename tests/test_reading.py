@@ -142,3 +142,9 @@ def test_one_line_benefits_hobbies_and_goals_are_no_skills(matcher):
 def test_present_tense_of_the_verbs_that_build_skill_compounds(matcher):
     (res,) = matcher.resolve(["Sie erstellt Angebote für Großkunden"])
     assert "angebotserstellung" in ids(res)
+
+
+@pytest.mark.parametrize("text", ["Arbeitslos 2015 - 2020", "Verheiratet seit 2000", "Telefon: 0664 2010 - 2020",
+                                  "Berufserfahrung: 99 Jahre", "2000 - 2012 Gymnasium"])
+def test_periods_that_are_no_work_do_not_count(matcher, text):
+    assert matcher.report(text).years is None

@@ -69,6 +69,7 @@ def _detect_encoding(path: Path) -> str:
             if valid:
                 try:
                     strict.decode(block)
+                    multibyte = multibyte or max(block) >= 0x80  # valid UTF-8 beyond ASCII seen
                     continue
                 except UnicodeDecodeError:
                     valid = False
@@ -179,7 +180,9 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
             enc = _detect_encoding(path)
             lines = [ln for ln in sample.decode(enc, errors="replace").splitlines() if ln.strip()]
             delim = _detect_delimiter(lines[0] if lines else "")
-            header = next(csv.reader(lines[:1], delimiter=delim), [])
+            with path.open("rb") as fh:  # the whole first record: a wide or multi-line header too
+                header = next(csv.reader(io.TextIOWrapper(fh, encoding=enc, errors="replace", newline=""),
+                                         delimiter=delim), [])
             columns = [c.strip() for c in header]
             fmt = "csv"
     except InputError:
@@ -223,7 +226,8 @@ def _text_column(col: "pd.Series") -> "pd.Series":
 
 def _cell_text(value: Any) -> str:
     """Any cell as text: numbers and dates as written, lists (Parquet arrays) joined, bytes decoded."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float)
+                                                                         and math.isnan(value)):
         return ""
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).decode("utf-8", errors="replace")

@@ -230,6 +230,10 @@ def score_frame(p: "Pipeline", df: "pd.DataFrame", *, roles: Sequence[str] = (),
                          fix="e.g. score_frame(pd.read_csv('export.csv', dtype=str, keep_default_na=False))")
     id_col, skills_col, years_col = (None if c is None else str(c) for c in (id_col, skills_col, years_col))
     columns = [str(c) for c in df.columns]
+    twice = sorted({c for c in columns if columns.count(c) > 1})
+    if twice:
+        raise UsageError(f"the frame has the columns {', '.join(map(repr, twice))} more than once",
+                         fix="rename or drop the duplicates, e.g. df.loc[:, ~df.columns.duplicated()]")
     layout = Layout(path=Path("<frame>"), fmt="frame", columns=tuple(columns),
                     id_col=pick_column(columns, id_col, ID_NAMES, "id", "id_col", required=False),
                     skills_col=pick_column(columns, skills_col, SKILL_NAMES, "skills", "skills_col", required=True) or "",
