@@ -24,10 +24,10 @@ from .vocab import is_heading
 _BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
 # Separators within a line; a comma between digits is a decimal comma ("1,5 Jahre"). Pieces
 # are stripped afterwards rather than matching spaces here, which would backtrack over long runs.
-_PIECE_SPLIT = re.compile(r"[;|•·∙▪●]|(?<!\d),|,(?!\d)")
+_SEPARATORS = "|•·∙▪●"  # item separators besides ";" and "," (one set for every splitting path)
+_PIECE_SPLIT = re.compile(f"[;{re.escape(_SEPARATORS)}]|(?<!\\d),|,(?!\\d)")
 _GROUP_MARK = re.compile(r"[,;|•·]")
-_SEPARATORS = "|•·∙▪●"
-_SEPARATOR_IN_BRACKETS = re.compile(r"[(\[][^()\[\]]*[,;|•·∙▪●]")  # a separator after an opening bracket  # besides ";", as _PIECE_SPLIT has them
+_SEPARATOR_IN_BRACKETS = re.compile(f"[(\\[][^()\\[\\]]*[,;{re.escape(_SEPARATORS)}]")  # after an opening bracket
 
 
 # Patterns searched over user text start at a word or a digit and never put two unbounded
@@ -289,7 +289,7 @@ def _split_outside_brackets(line: str) -> list[str]:
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in ";|•·∙▪●" or (ch == "," and not (0 < i < len(line) - 1 and line[i - 1].isdigit()
+        elif depth == 0 and (ch == ";" or ch in _SEPARATORS or (ch == "," and not (0 < i < len(line) - 1 and line[i - 1].isdigit()
                                                                       and line[i + 1].isdigit()))):
             pieces.append(line[start:i])
             start = i + 1

@@ -9,6 +9,7 @@ stale, corrupt, foreign) is rebuilt, with a one-line notice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -57,6 +58,7 @@ def index_dir() -> Path:
 _BUILD_MODULES = ("normalise.py", "vocab.py", "index/build.py", "index/tfidf.py", "index/lookup.py")
 
 
+@functools.lru_cache(maxsize=1)  # the sources do not change while the process runs
 def _code_digest() -> str:
     package = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
