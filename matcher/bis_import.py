@@ -27,7 +27,7 @@ from .limits import MAX_PAGE_BYTES
 from .bis_page import Page, detect_lang, parse_page, read_page
 from .loader import load, role_to_yaml
 from .overlay import LAYOUT, SourceFile, data_files, group_of, overlay_path
-from .model import Data
+from .model import Data, section_tier
 from .normalise import degender, key, slugify
 from .resolver import typo_budget
 
@@ -185,7 +185,14 @@ def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -
     base["source"] = f"{source_name} (imported BIS page)"
     if page.ams_code:
         base["ams_code"] = page.ams_code
-    base["requirements"] = [{"id": cid, "sections": sections[cid]} for cid in order]
+    # Each term in the tier its sections give (model.section_tier, as the loader reads it); a
+    # term whose sections did not change keeps the entry the role file has, so a curated tier,
+    # weight or note survives a re-import.
+    kept = {e["id"]: e for e in base.get("requirements", [])}
+    base["requirements"] = [
+        kept[cid] if cid in kept and kept[cid].get("sections") == sections[cid] else
+        {"id": cid, "tier": section_tier(tuple(sections[cid]), _kinds(data, cid)), "sections": sections[cid]}
+        for cid in order]
     if page.specialisations:
         base["title_aliases"] = {"de": list(dict.fromkeys(page.specialisations)), "source": f"{source_name} § Berufsspezialisierungen"}
     if page.related:
@@ -242,3 +249,8 @@ def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -
     action = "unchanged" if not changed else ("updated" if existing else "added")
     return ImportResult(role_id, action, len(order), tuple(new_nodes), sum(len(v) for v in alias_add.values()),
                         tuple(reconciled), tuple(str(p) for p in changed))
+
+
+def _kinds(data: Data, cid: str) -> tuple[str, ...]:
+    comp = data.competencies.get(cid)
+    return comp.kinds if comp is not None else ("technical",)

@@ -17,16 +17,17 @@ from typing import Any
 
 from .errors import DataError
 from .model import (
-    CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, Alias, Competency, Course, Data, Gates,
-    LanguageRequirement, Requirement, Role, SalaryBand, section_weight,
+    CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, TIERS, Alias, Competency, Course, Data, Gates,
+    LanguageRequirement, Link, Role, SalaryBand, section_weight,
 )
 from .normalise import key
 from .overlay import SourceFile, data_files
+from .tiers import Entry, assemble, requirement_entries, tier_of
 from .yamlfile import data_text, number_in, opt_text, parse_yaml, short
 
 ID_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: no trailing newline
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
-
+LINK_KINDS = ("related", "equivalent")
 
 
 def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = None) -> Data:
@@ -43,6 +44,7 @@ def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = No
             _read_taxonomy(f, doc, comps, comp_layer, problems)
     _check_tree(comps, problems)
     _check_aliases(comps, problems)
+    _symmetric_links(comps, problems)
 
     roles: dict[str, Role] = {}
     courses: dict[str, Course] = {}
@@ -133,9 +135,11 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
                             "e.g. 'kundenbetreuungskenntnisse'.")
             continue
         aliases = _read_aliases(entry.get("aliases"), where, problems)
+        related = _read_links(entry.get("related"), where, problems)
         previous = comps.get(cid)
-        if previous is not None and "label_de" not in entry:  # an extension: add aliases, keep the rest
-            comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases})
+        if previous is not None and "label_de" not in entry:  # an extension: add aliases and links
+            comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases,
+                                       "related": previous.related + related})
             continue
         if previous is not None:
             prev_layer, prev_file = comp_layer[cid]
@@ -162,8 +166,39 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
         comps[cid] = Competency(
             id=cid, label_de=data_text(label_de), label_en=data_text(entry.get("label_en") or ""), parent=parent,
             kinds=kinds, sources=sources, aliases=aliases, placement=opt_text(entry.get("placement")), origin=f.name,
+            related=related,
         )
         comp_layer[cid] = (f.layer, f.name)
+
+
+def _read_links(raw: Any, where: str, problems: list[str]) -> tuple[Link, ...]:
+    out: list[Link] = []
+    for link in _as_list(raw):
+        if (not isinstance(link, dict) or not isinstance(link.get("id"), str)
+                or link.get("kind", "related") not in LINK_KINDS or not link.get("source")):
+            problems.append(f"{where}: related link {short(link)} needs an id, a source and a kind from "
+                            f"{list(LINK_KINDS)}. Fix: e.g. '- {{id: verkaufsverhandlung, source: curated}}'.")
+            continue
+        out.append(Link(link["id"], link.get("kind", "related"), data_text(link["source"]), opt_text(link.get("note"))))
+    return tuple(out)
+
+
+def _symmetric_links(comps: dict[str, Competency], problems: list[str]) -> None:
+    """Check every link's target and add its reverse, so that either end may state it."""
+    reverse: dict[str, list[Link]] = {}
+    for c in comps.values():
+        for link in c.related:
+            if link.id not in comps or link.id == c.id:
+                problems.append(f"{c.origin}: '{c.id}': related link to unknown or same id '{link.id}'. "
+                                "Fix: use an existing id from 'matcher taxonomy'.")
+                continue
+            reverse.setdefault(link.id, []).append(Link(c.id, link.kind, link.source, link.note))
+    for cid, links in reverse.items():
+        c = comps[cid]
+        known = {k.id for k in c.related}
+        new = tuple(k for k in links if k.id not in known)
+        if new:
+            comps[cid] = Competency(**{**c.__dict__, "related": c.related + new})
 
 
 def _check_tree(comps: dict[str, Competency], problems: list[str]) -> None:
@@ -209,7 +244,7 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
     if not isinstance(title, dict) or not title.get("de"):
         problems.append(f"{where}: missing title. Fix: 'title: {{de: Key-Account-ManagerIn, en: Key account manager}}'.")
         return None
-    reqs: list[Requirement] = []
+    entries: list[Entry] = []
     seen: set[str] = set()
     for i, r in enumerate(_as_list(doc.get("requirements"))):
         if not isinstance(r, dict) or not isinstance(r.get("id"), str):
@@ -229,14 +264,22 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
             problems.append(f"{where}: requirement '{cid}': unknown section {bad}. Fix: use {list(SECTION_WEIGHTS)}.")
             continue
         raw_weight = r.get("weight")
-        weight = section_weight(sections) if raw_weight is None and sections else number_in(raw_weight, 0.0, 1.0)
-        if not weight:
+        explicit = None if raw_weight is None else number_in(raw_weight, 0.0, 1.0)
+        weight = section_weight(sections) if raw_weight is None and sections else explicit
+        tier = tier_of(r.get("tier"), sections, comps[cid])
+        if tier is None:
+            problems.append(f"{where}: requirement '{cid}': tier {short(r.get('tier'))} is not one of {list(TIERS)}. "
+                            "Fix: write 'tier: core' (cannot do the job without), 'further' or 'example'.")
+            continue
+        if not weight and (tier != "example" or raw_weight is not None):  # an example needs no weight
             problems.append(f"{where}: requirement '{cid}': weight {short(raw_weight)} is out of range. "
                             "Fix: a number in (0, 1], or 'sections:' to derive it.")
             continue
         seen.add(cid)
-        reqs.append(Requirement(cid, weight, sections, opt_text(r.get("source") or doc.get("source")),
-                                opt_text(r.get("note"))))
+        example_of = r.get("example_of")
+        entries.append(Entry(cid, weight, tier, sections, opt_text(r.get("source") or doc.get("source")),
+                             opt_text(r.get("note")), example_of if isinstance(example_of, str) else None))
+    reqs = assemble(entries, comps, where, problems)
     if not reqs:
         problems.append(f"{where}: no valid requirements. Fix: list at least one competency under 'requirements:'.")
         return None
@@ -324,11 +367,7 @@ def role_to_yaml(role: Role) -> dict[str, Any]:
         out["bis_area"] = role.bis_area
     out["title_aliases"] = {"de": list(role.title_aliases)}
     out["related_roles"] = {"de": list(role.related_roles)}
-    out["requirements"] = [
-        {"id": r.competency_id, **({"sections": list(r.sections)} if r.sections else {"weight": r.weight}),
-         **({"source": r.source} if r.source else {}), **({"note": r.note} if r.note else {})}
-        for r in role.requirements
-    ]
+    out["requirements"] = requirement_entries(role.requirements)
     out["languages"] = [{"id": lr.competency_id, "level": lr.level, "required": lr.required,
                          **({"source": lr.source} if lr.source else {}), **({"note": lr.note} if lr.note else {})}
                         for lr in role.languages]

@@ -28,6 +28,11 @@ SECTION_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "digital": 0.1,
 })
 
+# A requirement's tier. Core: what the role cannot do without (BIS: the competencies "requested in
+# job adverts" and the basic ones); further: the rest of the profile, a bounded bonus; example: a
+# BIS "z. B." item, not a requirement but evidence for the requirement it illustrates.
+TIERS = ("core", "further", "example")
+
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 # Education levels in ascending order; a gate asks for at least one of them.
@@ -36,6 +41,34 @@ EDUCATION_LEVELS = ("vocational", "matura", "bachelor", "master", "doctorate")
 
 def section_weight(sections: tuple[str, ...]) -> float:
     return max(SECTION_WEIGHTS[s] for s in sections)
+
+
+def section_tier(sections: tuple[str, ...], kinds: tuple[str, ...]) -> str:
+    """The tier the BIS sections of a term give it (`import-bis` and the loader share this rule).
+
+    Requested in adverts or basic: core, unless the term is a cross-disciplinary (soft) skill,
+    which is never core; listed only as a "z. B." example: an example; anything else: further.
+    """
+    if {"advert", "basic"} & set(sections) and "cross-disciplinary" not in kinds:
+        return "core"
+    if sections and set(sections) == {"technical-example"}:
+        return "example"
+    return "further"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A curated lateral link between two competencies, read symmetrically.
+
+    `related`: evidence for one gives the other partial credit (score.RELATED_CREDIT);
+    `equivalent`: two BIS nodes that name the same thing (Beschwerdemanagement and
+    Reklamationsbearbeitung): full credit, and a role listing both counts them once.
+    """
+
+    id: str
+    kind: str  # "related" | "equivalent"
+    source: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +88,7 @@ class Competency:
     aliases: tuple[Alias, ...] = ()
     placement: str | None = None  # "curated" when the source does not state the parent
     origin: str = ""  # the data file it came from
+    related: tuple[Link, ...] = ()  # symmetric: the loader adds the reverse of every link
 
     @property
     def kind(self) -> str:
@@ -70,16 +104,39 @@ class Competency:
         return {
             "id": self.id, "label_de": self.label_de, "label_en": self.label_en, "parent": self.parent,
             "kind": list(self.kinds), "source": list(self.sources), "placement": self.placement, "aliases": aliases,
+            "related": [{"id": k.id, "kind": k.kind, "source": k.source} for k in self.related],
         }
 
 
 @dataclass(frozen=True)
 class Requirement:
+    """One competency a role asks for, in its tier (core or further; examples hang below).
+
+    `examples` are the role's "z. B." items for this requirement: each satisfies it fully.
+    `also` are requirements the role listed separately that name the same thing (an
+    `equivalent` link); they are counted once, here.
+    """
+
     competency_id: str
     weight: float
+    tier: str = "core"
     sections: tuple[str, ...] = ()
     source: str | None = None
     note: str | None = None
+    examples: tuple["Example", ...] = ()
+    also: tuple["Example", ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A role's entry kept below another requirement (an example, or an equivalent listed twice)."""
+
+    competency_id: str
+    tier: str = "example"  # as written: an equivalent listed twice keeps its own tier
+    sections: tuple[str, ...] = ()
+    source: str | None = None
+    note: str | None = None
+    weight: float | None = None  # its own weight, written back when the sections do not give it
 
 
 @dataclass(frozen=True)
@@ -143,7 +200,9 @@ class Role:
             "bis_area": self.bis_area, "source": self.source, "title_aliases": list(self.title_aliases),
             "related_roles": list(self.related_roles),
             "requirements": [
-                {"id": r.competency_id, "weight": r.weight, "sections": list(r.sections), "source": r.source}
+                {"id": r.competency_id, "tier": r.tier, "weight": r.weight, "sections": list(r.sections),
+                 "source": r.source, "note": r.note, "examples": [e.competency_id for e in r.examples],
+                 "also": [e.competency_id for e in r.also]}
                 for r in self.requirements
             ],
             "languages": [

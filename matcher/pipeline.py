@@ -10,8 +10,8 @@ a gate, a tie or a gap:
 3. evidence each candidate's best confidence per competency, stated years, education and
             language levels, as arrays (`score.Candidates`)
 4. score    `score.evaluate`: credit, fits, gates and the role order for all rows at once
-5. explain  for one candidate, `report()` turns a row into `RoleMatch` objects (evidence,
-            gaps with courses, gates, learning plan) and the next career step
+5. explain  for one candidate, `report()` turns a row into `RoleMatch` objects (`explain.py`:
+            evidence by tier, gaps with courses, gates, learning plan) and the next career step
 
 Real exports repeat the same skill strings thousands of times, so step 2 is keyed by the
 distinct string and steps 3-4 are array operations over the whole chunk.
@@ -27,15 +27,13 @@ import numpy as np
 
 from .dates import total_years
 from .limits import MAX_ITEM_CHARS
+from .explain import role_match
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import MAX_YEARS, is_goal, level_of, parse_item, split_items
 from .resolver import NO_MATCH, Match, Resolver
-from .results import CareerStep, Evidence, Gate, MatchReport, Mention, Missing, PlanStep, Resolution, RoleMatch
-from .score import (
-    LISTED_NO_LEVEL, STATUS, Candidates, Scores, credits, evaluate, gap_order, gate_specs, helpful_courses,
-    learning_plan,
-)
+from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
+from .score import LISTED_NO_LEVEL, Candidates, Scores, credits, evaluate
 from .spot import spot
 from .vocab import content_words, is_heading
 
@@ -97,7 +95,8 @@ class Pipeline:
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
                               truncated=item.truncated, span=item.span, mentions=tuple(subject))
         k = key(item.text)
-        if not k or is_heading(raw):  # nothing left, or a heading such as "Fachkompetenzen"
+        # nothing left, or a heading such as "Fachkompetenzen" (but a label is a skill, however it reads)
+        if not k or (is_heading(raw) and self.resolver.strict(k).comp is None):
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
         n_words = len(content_words(k))
         # a sentence is never one label as a whole: only the skills it names (spot) count
@@ -232,7 +231,7 @@ class Pipeline:
 
         def explain(r: int) -> RoleMatch:
             if r not in explained:
-                explained[r] = self._role_match(r, scores, cands, source, evidence, stated_years)
+                explained[r] = role_match(self.ix, r, scores, cands, source, evidence, stated_years)
             return explained[r]
 
         results = [explain(r) for r in scores.order[0].tolist()]
@@ -242,41 +241,3 @@ class Pipeline:
             next_steps = [CareerStep(best, explain(self.ix.role_ids.index(nxt))) for nxt in best.career_next]
         return MatchReport(tuple(results[:top] if top is not None else results), tuple(items), tuple(next_steps),
                            stated_years)
-
-    def _role_match(self, r: int, scores: Scores, cands: Candidates, source: np.ndarray,
-                    evidence: Sequence[tuple[str, Mention]], years: float | None) -> RoleMatch:
-        ix = self.ix
-        role = ix.data.roles[ix.role_ids[r]]
-        comps = ix.data.competencies
-        credit = scores.credit[0]
-        matched: list[Evidence] = []
-        for req in role.requirements:
-            j = ix.comp_pos[req.competency_id]
-            if credit[j] > 0:
-                raw, mention = evidence[int(source[j])]
-                matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[j]), raw,
-                                        mention.competency))
-        matched.sort(key=lambda e: (-e.weight * e.credit, e.competency.id))
-        weight = {ix.comp_pos[req.competency_id]: req.weight for req in role.requirements}
-        cols, gaps = gap_order(ix, r, scores.credit[:1])
-        missing = [Missing(comps[ix.comp_ids[j]], weight[j], float(credit[j]),
-                           tuple(helpful_courses(ix, j, float(credit[j]))))
-                   for j, g in zip(cols[0].tolist(), gaps[0].tolist()) if g > 0]
-        plan = tuple(PlanStep(ix.data.courses[ix.course_ids[k]], gain, after)
-                     for k, gain, after in learning_plan(ix, r, credit))
-        return RoleMatch(role, float(scores.fits[0, r]), tuple(matched), tuple(missing),
-                         self._gates(r, scores, cands, years), plan)
-
-    def _gates(self, r: int, scores: Scores, cands: Candidates, years: float | None) -> tuple[Gate, ...]:
-        out: list[Gate] = []
-        for spec, code in zip(gate_specs(self.ix, r), scores.gates[r][0].tolist()):
-            if spec.name == "years":
-                found = None if years is None else f"{years:g}"
-            elif spec.name == "language":
-                level = int(cands.languages[0, spec.column])
-                found = CEFR_LEVELS[level] if level >= 0 else ("listed, no level" if level == LISTED_NO_LEVEL else None)
-            else:
-                level = int(cands.education[0])
-                found = EDUCATION_LEVELS[level] if level >= 0 else None
-            out.append(Gate(spec.name, STATUS[code], spec.required, found, spec.mandatory, spec.subject, spec.source))
-        return tuple(out)

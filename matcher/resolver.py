@@ -270,7 +270,9 @@ class Resolver:
                 if not all(any(_tokens_equal(t, e) for e in entry) for t in query):
                     continue
                 extra = [e for e in entry if not any(_tokens_equal(t, e) for t in query)]
-                if any(e not in LIGHT for e in extra):
+                # one word left once the domain words are dropped must be the whole label: `staff
+                # training` is not `conducting trainings`
+                if any(e not in LIGHT for e in extra) or (extra and len(query) < 2):
                     continue
                 rank = (len(extra), pos)
                 if best is None or rank < best:

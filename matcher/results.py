@@ -12,7 +12,7 @@ import numpy as np
 
 from .model import Competency, Course, Role
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: tiers, bands, core/further parts, relations and examples
 
 
 def round1(value: float) -> float:
@@ -85,18 +85,34 @@ class Resolution:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """A "z. B." example of a requirement, and whether the candidate shows it."""
+
+    competency: Competency
+    shown: bool
+
+    def to_dict(self) -> dict:
+        return {"competency": _comp(self.competency), "shown": self.shown}
+
+
+@dataclass(frozen=True)
 class Evidence:
     """A requirement the candidate covers, the item that shows it, and the credit given."""
 
     competency: Competency
     weight: float
-    credit: float  # confidence x hierarchy factor, in (0, 1]
+    credit: float  # confidence x credit factor (score.py), in (0, 1]
     item: str  # the input item
-    via: Competency  # the competency the item resolved to (the requirement itself, a child, or a parent)
+    via: Competency  # the competency the item resolved to
+    tier: str = "core"
+    # how `via` reaches the requirement: direct | example | narrower | broader | equivalent | related
+    relation: str = "direct"
+    examples: tuple[Shown, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"competency": _comp(self.competency), "weight": self.weight, "credit": round(self.credit, 4),
-                "item": self.item, "via": _comp(self.via)}
+        return {"competency": _comp(self.competency), "tier": self.tier, "weight": self.weight,
+                "credit": round(self.credit, 4), "item": self.item, "via": _comp(self.via), "relation": self.relation,
+                "examples": [e.to_dict() for e in self.examples]}
 
 
 @dataclass(frozen=True)
@@ -107,10 +123,14 @@ class Missing:
     weight: float
     credit: float  # partial credit already given (0 when nothing)
     courses: tuple[Course, ...] = ()
+    tier: str = "core"
+    examples: tuple[Shown, ...] = ()
 
     def to_dict(self) -> dict:
-        return {"competency": _comp(self.competency), "weight": self.weight, "credit": round(self.credit, 4),
-                "courses": [{"id": c.id, "title_de": c.title_de, "title_en": c.title_en} for c in self.courses]}
+        return {"competency": _comp(self.competency), "tier": self.tier, "weight": self.weight,
+                "credit": round(self.credit, 4),
+                "courses": [{"id": c.id, "title_de": c.title_de, "title_en": c.title_en} for c in self.courses],
+                "examples": [e.to_dict() for e in self.examples]}
 
 
 @dataclass(frozen=True)
@@ -145,11 +165,14 @@ class RoleMatch:
     """How well the candidate fits one role, and what would close the gap."""
 
     role: Role
-    fit: float  # 0-100, weighted share of the role's requirements covered
+    fit: float  # 0-100: core coverage x (0.8 + 0.2 x further coverage), see score.py
     matched: tuple[Evidence, ...]
     missing: tuple[Missing, ...]
     gates: tuple[Gate, ...]
     plan: tuple[PlanStep, ...]
+    core: float = 0.0  # 0-100: weighted share of the core requirements covered
+    further: float | None = None  # 0-100, None when the role has no further requirements
+    band: str = "far"  # ready | close | far (score.READY, score.CLOSE, gates)
 
     @property
     def required_count(self) -> int:
@@ -158,6 +181,15 @@ class RoleMatch:
     @property
     def matched_count(self) -> int:
         return len(self.matched)
+
+    @property
+    def core_count(self) -> int:
+        return sum(1 for r in self.role.requirements if r.tier == "core")
+
+    @property
+    def core_matched(self) -> int:
+        """Core requirements shown at least in part."""
+        return sum(1 for e in self.matched if e.tier == "core")
 
     @property
     def unmet_gates(self) -> tuple[Gate, ...]:
@@ -170,7 +202,10 @@ class RoleMatch:
     def to_dict(self) -> dict:
         return {
             "role": {"id": self.role.id, "title_de": self.role.title_de, "title_en": self.role.title_en},
-            "fit": round1(self.fit), "required_count": self.required_count, "matched_count": self.matched_count,
+            "fit": round1(self.fit), "band": self.band, "core": round1(self.core),
+            "further": None if self.further is None else round1(self.further),
+            "core_count": self.core_count, "core_matched": self.core_matched,
+            "required_count": self.required_count, "matched_count": self.matched_count,
             "gates": [g.to_dict() for g in self.gates],
             "matched": [e.to_dict() for e in self.matched], "missing": [m.to_dict() for m in self.missing],
             "plan": [p.to_dict() for p in self.plan], "fit_after_plan": round1(self.fit_after_plan),
@@ -186,7 +221,7 @@ class CareerStep:
 
     def to_dict(self) -> dict:
         return {"from": self.from_role.id, "role": self.match.role.id, "title_de": self.match.role.title_de,
-                "title_en": self.match.role.title_en, "fit": round1(self.match.fit),
+                "title_en": self.match.role.title_en, "fit": round1(self.match.fit), "band": self.match.band,
                 "missing": [m.to_dict() for m in self.match.missing[:5]],
                 "gates": [g.to_dict() for g in self.match.gates]}
 

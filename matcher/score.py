@@ -1,11 +1,39 @@
 """Fit, gates, gaps and courses for many candidates at once, in array operations.
 
-A candidate is a row of confidences over the tree. The hierarchy matrix H says how much
-evidence for node i credits a requirement for node j (1 for i itself and its ancestors,
-0.5 per level for its descendants, 0 for siblings). A requirement's credit is the best
-single piece of evidence for it, `max_i conf_i * H[i, j]`, so two vague hints never add up
-to a certainty, and adding evidence can never lower a credit. Fit is the weighted share
-of the role's requirements credited: `100 * W @ credit / W.sum(1)`.
+Credit. A candidate is a row of confidences over the tree. How much evidence for node i
+credits a requirement for node j (the hierarchy matrix H, built in `index/build.py`):
+
+- 1 for j = i;
+- ANCESTOR_CREDIT (0.85) per level when j is an ancestor of i: Salesforce says much about
+  E-Commerce-Software, but less than a statement of E-Commerce-Software would;
+- DESCENDANT_CREDIT (0.5) per level when j is a descendant of i: a general skill says
+  something, not everything, about a specific one;
+- RELATED_CREDIT (0.5) along a curated `related` link (and on, to the linked node's ancestors,
+  as above); 1 along an `equivalent` link (two BIS nodes naming one activity);
+- nothing for siblings.
+
+A requirement's credit is its best single piece of evidence, `max_i conf_i * H[i, j]`; a role's
+"z. B." examples satisfy the requirement they illustrate (their credit counts for it in full).
+Two vague hints never add up to a certainty, and adding evidence never lowers a credit.
+
+Fit. Each tier's coverage is the weighted share of its requirements credited. Readiness is
+the core coverage through an S-curve, `r = c^2 (3 - 2c)` (smoothstep): a quarter of the core
+gives 16, half gives 50, three quarters 84; the first few core competencies do not make anyone
+half-ready, and the last missing one does not make an otherwise complete profile unready. The
+further competencies add a bonus that saturates once FURTHER_FULL of their weight is shown
+(nobody has every optional skill): `b = min(1, further / FURTHER_FULL)`. The fit is
+`100 x r x (1 - FURTHER_SHARE + FURTHER_SHARE x b)`: the core decides, the bonus is at most
+FURTHER_SHARE of it and in proportion to it, so it cannot carry a candidate with little core
+evidence. All core and further requirements give 100, nothing gives 0, and every term only
+grows with credit, so adding a skill never lowers a fit. A role without core requirements
+counts all of them as core; one without further ones has fit = 100 x r. The band a counsellor says aloud: `ready` from READY points with no mandatory
+gate unmet, `close` from CLOSE points, `far` below.
+
+Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
+gates first, then the most senior role whose years gate the stated experience meets, then fit.
+
+Courses give COURSE_CREDIT (learning a competency is not years of practising it), and their
+gain is the fit recomputed with that credit, by the same formula.
 
 Every function here takes a matrix with one row per candidate, so one CV (`match()`) and a
 workforce chunk (`matcher batch`) go through the same arithmetic, the same gate rules, the
@@ -23,7 +51,19 @@ from .model import CEFR_LEVELS, EDUCATION_LEVELS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
+    from .index.lookup import RoleRows
     from .model import Course
+
+ANCESTOR_CREDIT = 0.85
+DESCENDANT_CREDIT = 0.5
+RELATED_CREDIT = 0.5
+LINK_CREDIT = {"related": RELATED_CREDIT, "equivalent": 1.0}
+FURTHER_SHARE = 0.2
+FURTHER_FULL = 0.5
+READY, CLOSE = 70.0, 40.0
+BANDS = ("ready", "close", "far")
+NEAR_POINTS = 5.0
+COURSE_CREDIT = 0.5
 
 PLAN_STEPS = 3
 PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending
@@ -73,10 +113,16 @@ class Scores:
 
     credit: np.ndarray  # rows x competencies
     fits: np.ndarray  # rows x all roles
+    core: np.ndarray  # rows x all roles: core coverage, 0-100
+    further: np.ndarray  # rows x all roles: further coverage, 0-100 (NaN when the role has none)
     gates: tuple[np.ndarray, ...]  # per role: rows x its gates, status codes
     unmet: np.ndarray  # rows x all roles: mandatory gates not met
     chosen: tuple[int, ...]  # role positions scored, in index order
-    order: np.ndarray  # rows x len(chosen): role positions, best first (the tie rule)
+    order: np.ndarray  # rows x len(chosen): role positions, best first (the best-role rule)
+
+    def bands(self, r: int) -> np.ndarray:
+        """Band index (into BANDS) per candidate for role `r`."""
+        return band_codes(self.fits[:, r], self.unmet[:, r])
 
 
 def credit_matrix(ix: "Index", evidence: np.ndarray) -> np.ndarray:
@@ -113,10 +159,57 @@ def credits(ix: "Index", positions: Sequence[int], confidences: Sequence[float])
     return credit, best
 
 
-def fits(ix: "Index", credit: np.ndarray) -> np.ndarray:
-    """Fit (0-100) of every role; `credit` is one vector or a candidates x competencies matrix."""
-    W = ix.role_weights
-    return 100.0 * (credit @ W.T) / W.sum(axis=1)
+def requirement_credit(rr: "RoleRows", sub: np.ndarray) -> np.ndarray:
+    """Credit per requirement (rows x requirements) from `sub`, the credit over `rr.positions`:
+    a requirement's own credit, or its best example's when higher."""
+    n = rr.cols.size
+    rc = sub[:, :n].copy()
+    for i, k in enumerate(rr.ex_req.tolist()):
+        np.maximum(rc[:, k], sub[:, n + i], out=rc[:, k])
+    return rc
+
+
+def tier_coverage(rr: "RoleRows", rc: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Core and further coverage in [0, 1] per row (further None when the role has none)."""
+    core = rr.core if rr.core.any() else np.ones_like(rr.core)
+    c = rc[:, core] @ rr.w[core] / rr.w[core].sum()
+    if core.all():
+        return c, None
+    return c, rc[:, ~core] @ rr.w[~core] / rr.w[~core].sum()
+
+
+def combine(core: np.ndarray, further: np.ndarray | None) -> np.ndarray:
+    """The fit formula (module docstring), in percent, from coverages in [0, 1]."""
+    ready = core * core * (3.0 - 2.0 * core)
+    if further is None:
+        return 100.0 * ready
+    bonus = np.minimum(1.0, further / FURTHER_FULL)
+    return 100.0 * ready * (1.0 - FURTHER_SHARE + FURTHER_SHARE * bonus)
+
+
+def role_fit(rr: "RoleRows", sub: np.ndarray) -> np.ndarray:
+    """Fit (0-100) per row for one role, from the credit over `rr.positions`."""
+    return combine(*tier_coverage(rr, requirement_credit(rr, sub)))
+
+
+def fits(ix: "Index", credit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit, core and further coverage (0-100) of every role: each candidates x roles."""
+    credit = np.atleast_2d(credit)
+    shape = (credit.shape[0], len(ix.role_ids))
+    fit, core, further = np.zeros(shape), np.zeros(shape), np.full(shape, np.nan)
+    for r, rr in enumerate(ix.role_rows()):
+        c, f = tier_coverage(rr, requirement_credit(rr, credit[:, rr.positions]))
+        fit[:, r] = combine(c, f)
+        core[:, r] = 100.0 * c
+        if f is not None:
+            further[:, r] = 100.0 * f
+    return fit, core, further
+
+
+def band_codes(fit: np.ndarray, unmet: np.ndarray) -> np.ndarray:
+    """Index into BANDS: ready needs READY points and no unmet mandatory gate."""
+    f = np.round(fit, 1)
+    return np.where((f >= READY) & (unmet == 0), 0, np.where(f >= CLOSE, 1, 2)).astype(np.int8)
 
 
 def role_positions(ix: "Index", role_ids: Sequence[str] = ()) -> tuple[int, ...]:
@@ -154,21 +247,27 @@ def gate_status(spec: GateSpec, cands: Candidates) -> np.ndarray:
     return np.where(known, np.where(have >= spec.need, MET, UNMET), UNKNOWN).astype(np.int8)
 
 
-def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, chosen: Sequence[int]) -> np.ndarray:
-    """Role positions per candidate, best first: higher fit, then fewer unmet mandatory gates,
-    then role id. Fits are compared rounded to 1e-6 so float noise never decides a tie."""
+def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarray,
+               chosen: Sequence[int]) -> np.ndarray:
+    """Role positions per candidate, best first, by the best-role rule (module docstring); ties
+    then by fewer unmet gates and role id. Fits are compared rounded to 1e-6 so float noise never
+    decides."""
     cols = np.asarray(chosen, dtype=np.int64)
     id_rank = np.argsort(np.argsort(np.asarray(ix.role_ids, dtype=object)[cols]))
-    f = -np.round(fit[:, cols], 6)
+    f = np.round(fit[:, cols], 6)
     u = unmet[:, cols]
+    near = f >= (f.max(axis=1, keepdims=True) - NEAR_POINTS if cols.size else f)
+    need = np.array([ix.data.roles[ix.role_ids[r]].gates.min_years or 0.0 for r in cols.tolist()])
+    senior = np.where(~np.isnan(years)[:, None] & (years[:, None] >= need[None, :]), need[None, :], 0.0)
     ids = np.broadcast_to(id_rank, f.shape)
-    return cols[np.lexsort((ids, u, f), axis=-1)]
+    keys = (ids, u, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
+    return cols[np.lexsort(keys, axis=-1)]
 
 
 def evaluate(ix: "Index", cands: Candidates, chosen: Sequence[int]) -> Scores:
     """Credit, fit, gates and role order for every candidate."""
     credit = credit_matrix(ix, cands.evidence)
-    fit = fits(ix, credit)
+    fit, core, further = fits(ix, credit)
     n_roles = len(ix.role_ids)
     unmet = np.zeros((len(cands), n_roles), dtype=np.int64)
     gates: list[np.ndarray] = []
@@ -179,22 +278,26 @@ def evaluate(ix: "Index", cands: Candidates, chosen: Sequence[int]) -> Scores:
         mandatory = np.array([s.mandatory for s in specs], dtype=bool)
         unmet[:, r] = ((status == UNMET) & mandatory).sum(axis=1)
         gates.append(status)
-    return Scores(credit, fit, tuple(gates), unmet, tuple(chosen), rank_roles(ix, fit, unmet, chosen))
+    order = rank_roles(ix, fit, unmet, cands.years, chosen)
+    return Scores(credit, fit, core, further, tuple(gates), unmet, tuple(chosen), order)
 
 
 def gap_order(ix: "Index", r: int, credit: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The requirements of role `r` each candidate misses, largest weighted gap first, ties by id.
+    """The requirements of role `r` each candidate misses: core before further, then the largest
+    weighted gap, ties by id.
 
     Returns (competency positions, gaps), rows x requirements (or `limit`); a gap of 0 means
     covered, so callers stop at the first zero.
     """
-    cols, w = ix.role_rows()[r]
-    gap = w[None, :] * (1.0 - credit[:, cols])
-    id_rank = np.broadcast_to(ix.comp_id_rank[cols], gap.shape)
-    order = np.lexsort((id_rank, -gap), axis=-1)
+    rr = ix.role_rows()[r]
+    gap = rr.w[None, :] * (1.0 - requirement_credit(rr, credit[:, rr.positions]))
+    id_rank = np.broadcast_to(ix.comp_id_rank[rr.cols], gap.shape)
+    further = np.broadcast_to(~rr.core if rr.core.any() else rr.core, gap.shape)
+    covered = gap <= 0
+    order = np.lexsort((id_rank, -gap, further, covered), axis=-1)
     if limit is not None:
         order = order[:, :limit]
-    return cols[order], np.take_along_axis(gap, order, axis=1)
+    return rr.cols[order], np.take_along_axis(gap, order, axis=1)
 
 
 def helpful_courses(ix: "Index", j: int, credit: float, limit: int = COURSES_PER_GAP) -> list["Course"]:
@@ -205,34 +308,37 @@ def helpful_courses(ix: "Index", j: int, credit: float, limit: int = COURSES_PER
 def course_gains(ix: "Index", r: int, credit: np.ndarray) -> np.ndarray:
     """Fit points each course would add to role `r` on its own: candidates x courses.
 
-    The one gain rule, used by the learning plan and the workforce summary alike.
+    The one gain rule, used by the learning plan and the workforce summary alike: the fit
+    recomputed with the course's credit (COURSE_CREDIT) where it beats the candidate's.
     """
-    cols, w = ix.role_rows()[r]
-    cur = credit[:, cols]
-    cc = ix.course_credit()[:, cols]  # courses x requirements
-    out = np.empty((cur.shape[0], cc.shape[0]))
-    for k in range(cc.shape[0]):  # a loop over the few courses keeps memory at rows x requirements
-        out[:, k] = (np.maximum(cur, cc[k]) - cur) @ w
-    return 100.0 * out / w.sum()
+    rr = ix.role_rows()[r]
+    pos = rr.positions
+    cur = credit[:, pos]
+    base = role_fit(rr, cur)
+    cc = ix.course_credit()[:, pos]  # courses x the role's competencies
+    out = np.zeros((cur.shape[0], cc.shape[0]))
+    for k in np.nonzero((cc > 0).any(axis=1))[0].tolist():  # a loop over the few courses: memory stays rows x requirements
+        out[:, k] = role_fit(rr, np.maximum(cur, cc[k])) - base
+    return out
 
 
 def learning_plan(ix: "Index", r: int, credit: np.ndarray) -> list[tuple[int, float, float]]:
-    """Greedy weighted set cover for one candidate: (course position, gain, fit after) per step."""
-    current = np.array(credit, dtype=np.float64)
-    fit = float(fits(ix, current)[r])
-    cols, _ = ix.role_rows()[r]
+    """Greedy plan for one candidate: (course position, gain, fit after) per step, each course
+    credited by the one gain rule on top of the steps before it."""
+    current = np.array(credit, dtype=np.float64)[None, :]
+    fit = float(fits(ix, current)[0][0, r])
     cc = ix.course_credit()
     steps: list[tuple[int, float, float]] = []
     used: set[int] = set()
     for _ in range(PLAN_STEPS):
-        gains = course_gains(ix, r, current[None, :])[0]
+        gains = course_gains(ix, r, current)[0]
         for u in used:
             gains[u] = -1.0
         best = int(np.argmax(gains))
         if gains[best] < PLAN_MIN_GAIN:
             break
         used.add(best)
-        current[cols] = np.maximum(current[cols], cc[best, cols])
+        current = np.maximum(current, cc[best][None, :])
         fit += float(gains[best])
         steps.append((best, float(gains[best]), min(100.0, fit)))
     return steps

@@ -47,11 +47,27 @@ def test_fits_bounded_and_order_independent(matcher, index, data):
 def test_hierarchy_credit(index):
     pos = index.comp_pos
     credit, _ = credits(index, [pos["salesforce"]], [1.0])
-    assert credit[pos["e-commerce-software"]] == 1.0 and credit[pos["e-commerce-kenntnisse"]] == 1.0
+    # a child credits its parent less than the parent itself would, and less again two levels up
+    assert credit[pos["e-commerce-software"]] == pytest.approx(0.85)
+    assert credit[pos["e-commerce-kenntnisse"]] == pytest.approx(0.85 ** 2)
+    assert credit[pos["elektronische-dienstleistungen-in-branchen"]] == 0.0  # sibling branch
+    # a curated related link: partial credit, clearly below direct evidence
+    assert credit[pos["customer-relationship-management"]] == pytest.approx(0.5)
     credit, _ = credits(index, [pos["e-commerce-software"]], [1.0])
     assert credit[pos["salesforce"]] == 0.5
-    credit, _ = credits(index, [pos["salesforce"]], [1.0])
-    assert credit[pos["elektronische-dienstleistungen-in-branchen"]] == 0.0  # sibling branch
+
+
+def test_links_are_symmetric_and_equivalents_credit_fully(index):
+    comps = index.data.competencies
+    for c in comps.values():
+        for link in c.related:
+            assert any(back.id == c.id and back.kind == link.kind for back in comps[link.id].related), (c.id, link.id)
+    pos = index.comp_pos
+    for a, b in (("vertragsverhandlung", "verkaufsverhandlung"), ("verkaufsverhandlung", "vertragsverhandlung")):
+        credit, _ = credits(index, [pos[a]], [1.0])
+        assert credit[pos[b]] == pytest.approx(0.5)
+    credit, _ = credits(index, [pos["reklamationsbearbeitung"]], [1.0])
+    assert credit[pos["beschwerdemanagement"]] == 1.0
 
 
 def test_batch_credits_equal_single(index):
@@ -68,7 +84,7 @@ def test_batch_credits_equal_single(index):
     for i, (r, c) in enumerate(zip(rows, confs)):
         single, _ = credits(index, list(r), list(c))
         assert np.allclose(batch[i], single)
-    assert np.allclose(fits(index, batch)[3], fits(index, credits(index, list(rows[3]), list(confs[3]))[0]))
+    assert np.allclose(fits(index, batch)[0][3], fits(index, credits(index, list(rows[3]), list(confs[3]))[0])[0][0])
 
 
 def test_roles_dev_ranking(matcher):
@@ -101,8 +117,11 @@ def test_learning_plan_raises_fit_and_next_step(matcher):
 
 def test_missing_sorted_by_weight_with_courses(matcher):
     m = matcher.match("CRM", roles=["key-account-manager"])[0]
-    gaps = [x.weight * (1 - x.credit) for x in m.missing]
-    assert gaps == sorted(gaps, reverse=True)
+    tiers = [x.tier for x in m.missing]
+    assert tiers == sorted(tiers, key=lambda t: t != "core")  # core gaps first
+    for tier in ("core", "further"):
+        gaps = [x.weight * (1 - x.credit) for x in m.missing if x.tier == tier]
+        assert gaps == sorted(gaps, reverse=True)
     assert any(x.courses for x in m.missing)
 
 
@@ -111,10 +130,13 @@ def test_to_dict_is_json_ready(matcher):
 
     report = matcher.report("SAP, Krankenpflege, Englisch C1", years=3)
     data = json.loads(json.dumps(report.to_dict()))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert {"results", "items", "unrecognised", "next_steps", "years"} <= set(data)
     r0 = data["results"][0]
-    assert {"role", "fit", "required_count", "matched_count", "gates", "matched", "missing", "plan"} <= set(r0)
+    assert {"role", "fit", "band", "core", "further", "core_count", "core_matched", "required_count",
+            "matched_count", "gates", "matched", "missing", "plan"} <= set(r0)
+    assert r0["band"] in ("ready", "close", "far")
+    assert all(m["tier"] in ("core", "further") and m["relation"] for m in r0["matched"])
     assert data["unrecognised"][0]["input"] == "Krankenpflege"
 
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..limits import MAX_CELL_CHARS
 from ..parse import years_value
-from ..score import STATUS, Scores, gap_order, gate_specs, helpful_courses
+from ..score import BANDS, STATUS, Scores, gap_order, gate_specs, helpful_courses
 from .summary import Tally, tally
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,6 +83,13 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     out = pd.DataFrame({"id": ids, "status": np.where(ok, "ok", "error"), "reason": [r or "" for r in reason]})
     out["best_role"] = np.where(ok, np.asarray(role_ids, dtype=object)[best], "")
     out["best_fit"] = np.where(ok, np.round(scores.fits[rows, best], 1), np.nan)
+    bands = {r: scores.bands(r) for r in chosen}
+    best_band = np.full(n, "", dtype=object)
+    for r in chosen:
+        at = ok & (best == r)
+        best_band[at] = np.asarray(BANDS, dtype=object)[bands[r][at]]
+    out["best_band"] = best_band
+    out["best_core"] = np.where(ok, np.round(scores.core[rows, best], 1), np.nan)
     for r in chosen:
         out[f"fit_{role_ids[r]}"] = np.where(ok, np.round(scores.fits[:, r], 1), np.nan)
     out["years"] = cands.years
@@ -92,7 +99,7 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     out["suggested_courses"] = courses
     out["unrecognised"] = ["; ".join(u) for u in p.unrecognised(reading)]
     reasons = out["reason"].tolist()
-    return ChunkScores(out, tally(ix, tuple(chosen), scores.fits, scores.credit, best, ok, reasons))
+    return ChunkScores(out, tally(ix, tuple(chosen), scores.fits, bands, scores.credit, best, ok, reasons))
 
 
 def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np.ndarray,

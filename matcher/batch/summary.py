@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..score import course_gains
+from ..score import BANDS, course_gains, requirement_credit
 from .write import neutralise_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,15 +26,15 @@ class Tally:
 
     rows: int
     errors: dict[str, int]
-    fit_counts: dict[str, dict[str, float]]  # role id -> n, sum, and counts at or above 50/70/90
+    fit_counts: dict[str, dict[str, float]]  # role id -> n, sum, counts at or above 50/70/90, and per band
     gap_weight: dict[str, np.ndarray]  # role id -> per requirement: summed weighted gap
     gap_count: dict[str, np.ndarray]  # role id -> per requirement: employees not fully covering it
     course_helped: np.ndarray  # per course: employees it would help
     course_gain: np.ndarray  # per course: fit points it would add, summed
 
 
-def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, credit: np.ndarray, target: np.ndarray,
-          ok: np.ndarray, reasons: list[str]) -> Tally:
+def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray], credit: np.ndarray,
+          target: np.ndarray, ok: np.ndarray, reasons: list[str]) -> Tally:
     """The summary's share of one chunk: fit distribution and gaps per chosen role, and course
     demand for each employee's target role (the best, or the --role one)."""
     errors: dict[str, int] = {}
@@ -45,11 +45,13 @@ def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, credit: np.nda
     for r in chosen:
         rid = ix.role_ids[r]
         f = np.round(fits[ok, r], 1)  # the fits as written in the output
+        b = bands[r][ok]
         fit_counts[rid] = {"n": int(f.size), "sum": float(f.sum()),
-                           **{str(t): int((f >= t).sum()) for t in (50, 70, 90)}}
-        cols, w = ix.role_rows()[r]
-        cr = credit[ok][:, cols]
-        gap_weight[rid] = (w * (1 - cr)).sum(axis=0)
+                           **{str(t): int((f >= t).sum()) for t in (50, 70, 90)},
+                           **{name: int((b == k).sum()) for k, name in enumerate(BANDS)}}
+        rr = ix.role_rows()[r]
+        cr = requirement_credit(rr, credit[ok][:, rr.positions])
+        gap_weight[rid] = (rr.w * (1 - cr)).sum(axis=0)
         gap_count[rid] = (cr < 1).sum(axis=0).astype(np.float64)
     helped = np.zeros(len(ix.course_ids))
     gained = np.zeros(len(ix.course_ids))
@@ -82,7 +84,8 @@ class Summary:
         for reason, count in t.errors.items():
             self.errors[reason] = self.errors.get(reason, 0) + count
         for rid, counts in t.fit_counts.items():
-            mine = self.fit_counts.setdefault(rid, {"n": 0, "sum": 0.0, "50": 0, "70": 0, "90": 0})
+            mine = self.fit_counts.setdefault(rid, {"n": 0, "sum": 0.0, "50": 0, "70": 0, "90": 0,
+                                                    **{b: 0 for b in BANDS}})
             for k, v in counts.items():
                 mine[k] += v
             self.gap_weight[rid] = self.gap_weight.get(rid, 0) + t.gap_weight[rid]
@@ -96,14 +99,16 @@ class Summary:
         roles = {}
         for rid, c in self.fit_counts.items():
             r = ix.role_ids.index(rid)
-            cols, w = ix.role_rows()[r]
+            rr = ix.role_rows()[r]
+            cols, w = rr.cols, rr.w
             gw, gc = self.gap_weight[rid], self.gap_count[rid]
-            order = sorted(range(cols.size), key=lambda j: (-gw[j], -gc[j], j))[:top]
+            order = sorted(range(cols.size), key=lambda j: (not rr.core[j], -gw[j], -gc[j], j))[:top]
             roles[rid] = {
                 "employees": c["n"], "mean_fit": round(c["sum"] / c["n"], 1) if c["n"] else None,
                 "at_least_50": c["50"], "at_least_70": c["70"], "at_least_90": c["90"],
+                "bands": {b: c[b] for b in BANDS},
                 "top_missing": [{"id": ix.comp_ids[cols[j]], "label_de": comps[ix.comp_ids[cols[j]]].label_de,
-                                 "weight": round(float(w[j]), 2), "employees_missing": int(gc[j]),
+                                 "tier": "core" if rr.core[j] else "further", "weight": round(float(w[j]), 2), "employees_missing": int(gc[j]),
                                  "weighted_gap": round(float(gw[j]), 2)} for j in order if gc[j] > 0],
             }
         courses = []
@@ -116,7 +121,7 @@ class Summary:
                                 "mean_fit_added": round(float(self.course_gain[k]) / self.course_helped[k], 2)
                                 if self.course_helped[k] else 0.0})
         return {
-            "schema_version": 1, "rows": self.rows, "scored": self.scored, "errors": dict(sorted(self.errors.items())),
+            "schema_version": 2, "rows": self.rows, "scored": self.scored, "errors": dict(sorted(self.errors.items())),
             "duplicate_ids": self.duplicates, "roles": roles, "course_demand": courses,
             "recommended_courses": [c["id"] for c in courses[:3] if c["total_fit_added"] > 0],
             "note": "course gains are each course on its own, for each employee's best (or --role) role",
@@ -135,6 +140,8 @@ class Summary:
             for t in ("at_least_50", "at_least_70", "at_least_90"):
                 w.writerow(["fit_distribution", rid, t, f"fit >= {t[-2:]}", r[t], ""])
             w.writerow(["fit_distribution", rid, "mean", "mean fit", r["employees"], r["mean_fit"]])
+            for band, count in r["bands"].items():
+                w.writerow(["bands", rid, band, f"band {band}", count, ""])
             for g in r["top_missing"]:
                 w.writerow(["top_missing", rid, g["id"], g["label_de"], g["employees_missing"], g["weighted_gap"]])
         for c in d["course_demand"]:

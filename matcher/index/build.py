@@ -10,6 +10,7 @@ import numpy as np
 
 from ..model import Data
 from ..normalise import key, stem
+from ..score import ANCESTOR_CREDIT, DESCENDANT_CREDIT, LINK_CREDIT
 from ..vocab import FILLER, NEUTRAL, core, expand, stem_key
 from . import tfidf
 from .lookup import Index
@@ -82,37 +83,31 @@ def build_index(data: Data, fp: str) -> Index:
             parent[comp_pos[c.id]] = comp_pos[c.parent]
     depth = np.zeros(n, dtype=np.int32)
 
-    # Credit that evidence for node i gives a requirement for node j: full for j = i and for
-    # every ancestor of i (Salesforce proves E-Commerce-Software), 0.5 per level for a
-    # descendant of i (E-Commerce-Software says something, not everything, about Salesforce),
-    # nothing for siblings.
-    rows, cols, vals = [], [], []
+    # Credit that evidence for node i gives a requirement for node j (the rule is documented in
+    # score.py): 1 for j = i; ANCESTOR_CREDIT per level for an ancestor j of i (Salesforce says
+    # much about E-Commerce-Software, less than a statement of it would); DESCENDANT_CREDIT per
+    # level for a descendant (E-Commerce-Software says something about Salesforce); the link's
+    # credit for a curated lateral link, and for the linked node's ancestors as for its own;
+    # nothing for siblings. The best path wins.
+    dense_h = np.zeros((n, n))
+    chains = []
     for i in range(n):
         chain = [i]
         while parent[chain[-1]] >= 0:
             chain.append(int(parent[chain[-1]]))
         depth[i] = len(chain) - 1
+        chains.append(chain)
+    for i, chain in enumerate(chains):
         for level, j in enumerate(chain):
-            rows.append(i)
-            cols.append(j)
-            vals.append(1.0)
-            if level:
-                rows.append(j)
-                cols.append(i)
-                vals.append(0.5 ** level)
-    dense_h = np.zeros((n, n))
-    dense_h[rows, cols] = vals
+            dense_h[i, j] = max(dense_h[i, j], ANCESTOR_CREDIT ** level)
+            dense_h[j, i] = max(dense_h[j, i], DESCENDANT_CREDIT ** level)
+    for c in comps:
+        i = comp_pos[c.id]
+        for link in c.related:
+            first = LINK_CREDIT[link.kind]
+            for level, j in enumerate(chains[comp_pos[link.id]]):
+                dense_h[i, j] = max(dense_h[i, j], first * ANCESTOR_CREDIT ** level)
     hierarchy = sp.csr_matrix(dense_h)
-
-    roles = list(data.roles.values())
-    rw_rows, rw_cols, rw_vals = [], [], []
-    for r_i, role in enumerate(roles):
-        for req in role.requirements:
-            rw_rows.append(r_i)
-            rw_cols.append(comp_pos[req.competency_id])
-            rw_vals.append(req.weight)
-    role_weights = np.zeros((len(roles), n))
-    role_weights[rw_rows, rw_cols] = rw_vals
 
     courses = list(data.courses.values())
     c_rows, c_cols = [], []
@@ -128,7 +123,8 @@ def build_index(data: Data, fp: str) -> Index:
         compact=compact, cores=cores, keys=keys, key_comp=key_comp, key_stems=key_stems,
         token_positions=token_positions, vocabulary=vocabulary,
         idf=idf, tfidf_csc=tfidf_csc, parent=parent,
-        depth=depth, hierarchy_csr=(hierarchy.data, hierarchy.indices, hierarchy.indptr), role_ids=[r.id for r in roles], role_weights=role_weights,
+        depth=depth, hierarchy_csr=(hierarchy.data, hierarchy.indices, hierarchy.indptr),
+        role_ids=list(data.roles),
         course_ids=[c.id for c in courses], course_matrix=course_matrix, token_vocab=sorted(token_positions),
         common_words=common_words(),
     )

@@ -18,6 +18,23 @@ from ..model import Data
 from .tfidf import vectorise
 
 
+@dataclass(frozen=True)
+class RoleRows:
+    """One role's requirements as arrays: competency positions, weights, which are core, and its
+    "z. B." examples as (requirement index, competency position) pairs."""
+
+    cols: np.ndarray
+    w: np.ndarray
+    core: np.ndarray
+    ex_req: np.ndarray
+    ex_pos: np.ndarray
+
+    @property
+    def positions(self) -> np.ndarray:
+        """Every competency the role's fit reads: its requirements, then its examples."""
+        return np.concatenate([self.cols, self.ex_pos])
+
+
 @dataclass
 class Index:
     """Lookup tables, TF-IDF model and matrices over one data set (see module docstring)."""
@@ -44,7 +61,6 @@ class Index:
     # evidence x requirement credit factor, as CSR arrays (data, indices, indptr)
     hierarchy_csr: tuple[np.ndarray, np.ndarray, np.ndarray]
     role_ids: list[str]
-    role_weights: np.ndarray  # roles x competencies (few roles: dense)
     course_ids: list[str]
     course_matrix: np.ndarray  # courses x competencies, 1 = develops
     token_vocab: list[str] = field(default_factory=list)
@@ -122,10 +138,20 @@ class Index:
             return list(dict.fromkeys(lr.competency_id for role in self.data.roles.values() for lr in role.languages))
         return self._cached("language_ids", make)  # type: ignore[return-value]
 
-    def role_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Per role: (competency positions, weights) of its requirements."""
+    def role_rows(self) -> list["RoleRows"]:
+        """Per role, its requirements as the scoring arrays read them (in the role's order)."""
         def make() -> list:
-            return [(np.nonzero(w)[0], w[np.nonzero(w)[0]]) for w in self.role_weights]
+            out = []
+            for rid in self.role_ids:
+                reqs = self.data.roles[rid].requirements
+                examples = [(k, self.comp_pos[e.competency_id]) for k, r in enumerate(reqs) for e in r.examples]
+                out.append(RoleRows(
+                    cols=np.array([self.comp_pos[r.competency_id] for r in reqs], dtype=np.int64),
+                    w=np.array([r.weight for r in reqs], dtype=np.float64),
+                    core=np.array([r.tier == "core" for r in reqs], dtype=bool),
+                    ex_req=np.array([k for k, _ in examples], dtype=np.int64),
+                    ex_pos=np.array([p for _, p in examples], dtype=np.int64)))
+            return out
         return self._cached("roles", make)  # type: ignore[return-value]
 
     def ranked_courses(self) -> list[list[tuple[Any, float]]]:
@@ -140,14 +166,17 @@ class Index:
         return self._cached("ranked_courses", make)  # type: ignore[return-value]
 
     def course_credit(self) -> np.ndarray:
-        """Credit each course would give each competency (courses x competencies)."""
+        """Credit each course would give each competency (courses x competencies): what the course
+        develops, through the same hierarchy as evidence, at COURSE_CREDIT (learnt, not practised)."""
+        from ..score import COURSE_CREDIT
+
         def make() -> np.ndarray:
             H = self.dense_hierarchy()
             out = np.zeros(self.course_matrix.shape)
             for c, row in enumerate(self.course_matrix):
                 cols = np.nonzero(row)[0]
                 if cols.size:
-                    out[c] = H[cols].max(axis=0)
+                    out[c] = COURSE_CREDIT * H[cols].max(axis=0)
             return out
         return self._cached("CC", make)
 

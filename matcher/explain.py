@@ -1,0 +1,93 @@
+"""One candidate's scores against one role, explained: the `RoleMatch` that `report()` returns.
+
+Reads the arrays `score.evaluate` computed (it never recomputes a fit), and says per requirement
+which item showed it and how: directly, through a narrower or broader competency, a "z. B."
+example, or a curated lateral link ("≈ via").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from .model import CEFR_LEVELS, EDUCATION_LEVELS
+from .results import Evidence, Gate, Missing, PlanStep, RoleMatch, Shown
+from .score import (
+    BANDS, LISTED_NO_LEVEL, STATUS, Candidates, Scores, gap_order, gate_specs, helpful_courses, learning_plan,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import Index
+    from .results import Mention
+
+SHOWN = 0.8  # an example counts as shown (✓) from this credit: stated, or through a narrower item
+
+
+def role_match(ix: "Index", r: int, scores: Scores, cands: Candidates, source: np.ndarray,
+               evidence: Sequence[tuple[str, "Mention"]], years: float | None) -> RoleMatch:
+    """The explained result for row 0 of `scores` and role position `r`."""
+    role = ix.data.roles[ix.role_ids[r]]
+    comps = ix.data.competencies
+    credit = scores.credit[0]
+    matched: list[Evidence] = []
+    by_id = {}
+    for req in role.requirements:
+        own = ix.comp_pos[req.competency_id]
+        examples = tuple(Shown(comps[e.competency_id], bool(credit[ix.comp_pos[e.competency_id]] >= SHOWN))
+                         for e in req.examples)
+        best = max([own, *(ix.comp_pos[e.competency_id] for e in req.examples)], key=lambda j: credit[j])
+        by_id[req.competency_id] = (req, examples)
+        if credit[best] > 0:
+            raw, mention = evidence[int(source[best])]
+            via = mention.competency
+            matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[best]), raw, via,
+                                    req.tier, _relation(ix, own, best, ix.comp_pos[via.id]), examples))
+    matched.sort(key=lambda e: (e.tier != "core", -e.weight * e.credit, e.competency.id))
+    cols, gaps = gap_order(ix, r, scores.credit[:1])
+    missing = []
+    for j, g in zip(cols[0].tolist(), gaps[0].tolist()):
+        if g <= 0:
+            break
+        req, examples = by_id[ix.comp_ids[j]]
+        have = 1.0 - g / req.weight
+        missing.append(Missing(comps[req.competency_id], req.weight, have, tuple(helpful_courses(ix, j, have)),
+                               req.tier, examples))
+    plan = tuple(PlanStep(ix.data.courses[ix.course_ids[k]], gain, after) for k, gain, after in learning_plan(ix, r, credit))
+    further = float(scores.further[0, r])
+    band = BANDS[int(scores.bands(r)[0])]
+    return RoleMatch(role, float(scores.fits[0, r]), tuple(matched), tuple(missing), _gates(ix, r, scores, cands, years),
+                     plan, float(scores.core[0, r]), None if np.isnan(further) else further, band)
+
+
+def _relation(ix: "Index", own: int, best: int, via: int) -> str:
+    """How the item reached the requirement: direct | example | narrower | broader | equivalent | related."""
+    if best != own:
+        return "example"
+    if via == own:
+        return "direct"
+    if own in ix.ancestors(via):
+        return "narrower"
+    if via in ix.ancestors(own):
+        return "broader"
+    comps = ix.data.competencies
+    link = {k.id: k.kind for k in comps[ix.comp_ids[via]].related}
+    for j in ix.ancestors(own):
+        if ix.comp_ids[j] in link:
+            return link[ix.comp_ids[j]]
+    return "related"
+
+
+def _gates(ix: "Index", r: int, scores: Scores, cands: Candidates, years: float | None) -> tuple[Gate, ...]:
+    out: list[Gate] = []
+    for spec, code in zip(gate_specs(ix, r), scores.gates[r][0].tolist()):
+        if spec.name == "years":
+            found = None if years is None else f"{years:g}"
+        elif spec.name == "language":
+            level = int(cands.languages[0, spec.column])
+            found = CEFR_LEVELS[level] if level >= 0 else ("listed, no level" if level == LISTED_NO_LEVEL else None)
+        else:
+            level = int(cands.education[0])
+            found = EDUCATION_LEVELS[level] if level >= 0 else None
+        out.append(Gate(spec.name, STATUS[code], spec.required, found, spec.mandatory, spec.subject, spec.source))
+    return tuple(out)
