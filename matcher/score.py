@@ -316,8 +316,13 @@ def course_gains(ix: "Index", r: int, credit: np.ndarray) -> np.ndarray:
     cur = credit[:, pos]
     base = role_fit(rr, cur)
     cc = ix.course_credit()[:, pos]  # courses x the role's competencies
+    useful = np.nonzero((cc > 0).any(axis=1))[0]
     out = np.zeros((cur.shape[0], cc.shape[0]))
-    for k in np.nonzero((cc > 0).any(axis=1))[0].tolist():  # a loop over the few courses: memory stays rows x requirements
+    if cur.shape[0] * useful.size <= 4096:  # one candidate (a learning plan): every course in one go
+        stacked = np.maximum(cur[:, None, :], cc[useful][None, :, :]).reshape(-1, pos.size)
+        out[:, useful] = role_fit(rr, stacked).reshape(cur.shape[0], useful.size) - base[:, None]
+        return out
+    for k in useful.tolist():  # a workforce chunk: a loop over the few courses keeps memory at rows x requirements
         out[:, k] = role_fit(rr, np.maximum(cur, cc[k])) - base
     return out
 

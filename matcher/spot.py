@@ -29,6 +29,13 @@ SPOT_START = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEU
 _SUSPENDED_PAIR = re.compile(r"\b(\w{3,})-\s*(und|oder|and|or|&|,|/|bzw\.?|sowie)\s*([\w-]{4,})", re.IGNORECASE)
 MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous", "ful", "ing")  # adjectives, de/en
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
+# A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
+WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
+
+
+def _waived(words: list[str], end: int) -> bool:
+    after = words[end:end + 3]
+    return len(after) >= 2 and after[0] in NEGATIONS and any(w in WAIVED for w in after[1:])
 
 
 def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
@@ -38,7 +45,8 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
     windows of up to SPOT_WINDOW words are looked up with the strict steps only (exact,
     stem, compound, core), longest first, never overlapping. A single word counts only when
     it is specific (not a filler, quality or light word), and nothing counts right after a
-    negation (`keine SAP-Kenntnisse`, `no CRM`). Returns (the words, the match) pairs.
+    negation (`keine SAP-Kenntnisse`, `no CRM`) or when waived (`Branchenkenntnisse nicht
+    erforderlich`). Returns (the words, the match) pairs.
     """
     words = expand(key(complete_hyphens(r, text))).split()
     if len(words) < 2:
@@ -77,7 +85,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 continue
             if n == 1 and not _specific(window[0]):
                 continue
-            if any(w in NEGATIONS for w in words[max(0, i - 3):i]):
+            if any(w in NEGATIONS for w in words[max(0, i - 3):i]) or _waived(words, i + n):
                 continue
             m = r.strict(" ".join(window))
             if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(

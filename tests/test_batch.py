@@ -152,8 +152,8 @@ def test_long_output(matcher, tmp_path):
 
 def test_summary_figures_hand_checked(matcher, tmp_path):
     # E1 lists exactly the junior profile's requirements (fit 100); E2 only Kaltakquise
-    # (Neukundenakquisition: core weight 1.0 of 3.6, c = 0.278; readiness c^2 (3 - 2c) = 0.189;
-    # no further competency: x 0.8, fit 15.1); E3 cannot be scored.
+    # (Neukundenakquisition: core weight 1.0 of 2.8, c = 0.357; readiness c^2 (3 - 2c) = 0.291;
+    # no further competency: x 0.8, fit 23.3); E3 cannot be scored.
     junior = [matcher.index.data.competencies[r.competency_id].label_de
               for r in matcher.index.data.roles["junior-account-manager"].requirements]
     rows = [("E1", "; ".join(junior), "0"), ("E2", "Kaltakquise", "0"), ("E3", "", "0")]
@@ -163,7 +163,7 @@ def test_summary_figures_hand_checked(matcher, tmp_path):
     j = s["roles"]["junior-account-manager"]
     assert (s["rows"], s["scored"], s["errors"]) == (3, 2, {"empty skills": 1})
     assert (j["employees"], j["at_least_50"], j["at_least_90"]) == (2, 1, 1)
-    c = 1.0 / 3.6
+    c = 1.0 / 2.8
     assert j["mean_fit"] == round((100 + 100 * c * c * (3 - 2 * c) * 0.8) / 2, 1)
     assert j["bands"] == {"ready": 1, "close": 0, "far": 1}
     missing = {g["id"]: g["employees_missing"] for g in j["top_missing"]}

@@ -55,7 +55,7 @@ def index_dir() -> Path:
 # The modules whose code decides what the index holds (normalisation, stemming, vocabulary,
 # the tables built from them): a change to any of them makes a stored index stale, as a change
 # to the data does, even within one release.
-_BUILD_MODULES = ("normalise.py", "vocab.py", "index/build.py", "index/tfidf.py", "index/lookup.py")
+_BUILD_MODULES = ("normalise.py", "vocab.py", "score.py", "index/build.py", "index/tfidf.py", "index/lookup.py")
 
 
 @functools.lru_cache(maxsize=1)  # the sources do not change while the process runs
