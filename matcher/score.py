@@ -171,11 +171,8 @@ def requirement_credit(rr: "RoleRows", sub: np.ndarray) -> np.ndarray:
 
 def tier_coverage(rr: "RoleRows", rc: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     """Core and further coverage in [0, 1] per row (further None when the role has none)."""
-    core = rr.core if rr.core.any() else np.ones_like(rr.core)
-    c = rc[:, core] @ rr.w[core] / rr.w[core].sum()
-    if core.all():
-        return c, None
-    return c, rc[:, ~core] @ rr.w[~core] / rr.w[~core].sum()
+    core = rc[:, rr.core_at] @ rr.core_w
+    return core, None if rr.further_w is None else rc[:, rr.further_at] @ rr.further_w
 
 
 def combine(core: np.ndarray, further: np.ndarray | None) -> np.ndarray:
@@ -292,7 +289,7 @@ def gap_order(ix: "Index", r: int, credit: np.ndarray, limit: int | None = None)
     rr = ix.role_rows()[r]
     gap = rr.w[None, :] * (1.0 - requirement_credit(rr, credit[:, rr.positions]))
     id_rank = np.broadcast_to(ix.comp_id_rank[rr.cols], gap.shape)
-    further = np.broadcast_to(~rr.core if rr.core.any() else rr.core, gap.shape)
+    further = np.broadcast_to(np.isin(np.arange(rr.cols.size), rr.further_at), gap.shape)
     covered = gap <= 0
     order = np.lexsort((id_rank, -gap, further, covered), axis=-1)
     if limit is not None:
@@ -331,7 +328,8 @@ def learning_plan(ix: "Index", r: int, credit: np.ndarray) -> list[tuple[int, fl
     """Greedy plan for one candidate: (course position, gain, fit after) per step, each course
     credited by the one gain rule on top of the steps before it."""
     current = np.array(credit, dtype=np.float64)[None, :]
-    fit = float(fits(ix, current)[0][0, r])
+    rr = ix.role_rows()[r]
+    fit = float(role_fit(rr, current[:, rr.positions])[0])
     cc = ix.course_credit()
     steps: list[tuple[int, float, float]] = []
     used: set[int] = set()

@@ -21,18 +21,28 @@ from .tfidf import vectorise
 @dataclass(frozen=True)
 class RoleRows:
     """One role's requirements as arrays: competency positions, weights, which are core, and its
-    "z. B." examples as (requirement index, competency position) pairs."""
+    "z. B." examples as (requirement index, competency position) pairs. The derived fields are
+    what every fit reads, computed once."""
 
     cols: np.ndarray
     w: np.ndarray
     core: np.ndarray
     ex_req: np.ndarray
     ex_pos: np.ndarray
+    positions: np.ndarray = field(init=False)  # every competency the fit reads: requirements, then examples
+    core_w: np.ndarray = field(init=False)  # weights of the core tier (all requirements if none is core), summing to 1
+    further_w: np.ndarray | None = field(init=False)  # the same for the further tier, None when there is none
+    core_at: np.ndarray = field(init=False)
+    further_at: np.ndarray = field(init=False)
 
-    @property
-    def positions(self) -> np.ndarray:
-        """Every competency the role's fit reads: its requirements, then its examples."""
-        return np.concatenate([self.cols, self.ex_pos])
+    def __post_init__(self) -> None:
+        core = self.core if self.core.any() else np.ones_like(self.core)
+        set_ = object.__setattr__
+        set_(self, "positions", np.concatenate([self.cols, self.ex_pos]))
+        set_(self, "core_at", np.nonzero(core)[0])
+        set_(self, "further_at", np.nonzero(~core)[0])
+        set_(self, "core_w", self.w[self.core_at] / self.w[self.core_at].sum())
+        set_(self, "further_w", self.w[self.further_at] / self.w[self.further_at].sum() if self.further_at.size else None)
 
 
 @dataclass
