@@ -30,7 +30,8 @@ counts all of them as core; one without further ones has fit = 100 x r. The band
 gate unmet, `close` from CLOSE points, `far` below.
 
 Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
-gates first, then the most senior role whose years gate the stated experience meets, then fit.
+gates first, then the most senior role whose years gate the stated experience meets (a role that
+states no years fits any experience), then fit.
 
 Courses give COURSE_CREDIT (learning a competency is not years of practising it), and their
 gain is the fit recomputed with that credit, by the same formula.
@@ -254,8 +255,13 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     f = np.round(fit[:, cols], 6)
     u = unmet[:, cols]
     near = f >= (f.max(axis=1, keepdims=True) - NEAR_POINTS if cols.size else f)
-    need = np.array([ix.data.roles[ix.role_ids[r]].gates.min_years or 0.0 for r in cols.tolist()])
+    stated = [ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()]
+    gated = np.array([n is not None for n in stated], dtype=bool)
+    need = np.array([n or 0.0 for n in stated])
     senior = np.where(~np.isnan(years)[:, None] & (years[:, None] >= need[None, :]), need[None, :], 0.0)
+    # a role that states no years fits any experience: as senior as the most senior near role met
+    senior = np.where(gated[None, :], senior,
+                      np.max(np.where(near & gated[None, :], senior, 0.0), axis=1, initial=0.0)[:, None])
     ids = np.broadcast_to(id_rank, f.shape)
     keys = (ids, u, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
     return cols[np.lexsort(keys, axis=-1)]

@@ -50,6 +50,8 @@ def expected(matcher, cell: str, years_text: str) -> dict:
     best = report.results[0]
     return {
         "best_role": best.role.id,
+        "best_band": best.band,
+        "best_core": best.to_dict()["core"],
         "fits": {r.role.id: r.to_dict()["fit"] for r in report.results},
         "top_missing": "; ".join(m.competency.label("de") for m in best.missing[:3]),
         "years_gate": next((g.status for g in best.gates if g.name == "years"), ""),
@@ -65,6 +67,7 @@ def assert_row_agrees(row: pd.Series, want: dict, roles: list[str]) -> None:
         return
     assert row["status"] == "ok", row["reason"]
     assert row["best_role"] == want["best_role"]
+    assert row["best_band"] == want["best_band"] and float(row["best_core"]) == want["best_core"]
     for rid in roles:
         assert float(row[f"fit_{rid}"]) == want["fits"][rid], rid  # the same number, to the printed digit
     assert str(row["top_missing"]) == want["top_missing"]
