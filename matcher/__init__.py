@@ -8,11 +8,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Matcher", "match", "resolve", "score_frame", "__version__"]
+__all__ = ["Matcher", "match", "resolve", "score_frame", "vacancy", "__version__"]
 
 
 def __getattr__(name: str):  # lazy, so `import matcher` (and the CLI's --help) stays fast
-    if name in ("Matcher", "match", "resolve", "score_frame"):
+    if name in ("Matcher", "match", "resolve", "score_frame", "vacancy"):
         from . import api
 
         return getattr(api, name)

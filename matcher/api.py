@@ -13,6 +13,7 @@ from __future__ import annotations
 import numbers
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .batch import BatchReport
     from .pipeline import Reading
+    from .vacancy import Vacancy
 
 Skills = str | Sequence[str]
 
@@ -105,11 +107,58 @@ class Matcher:
     # -- matching ---------------------------------------------------------------------------
 
     def report(self, skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
-               top: int | None = None) -> MatchReport:
-        """Every role scored, best first, with how each item was read and the next career step."""
-        chosen, years = self._options(years, roles, top)
+               top: int | None = None, vacancy: "Vacancy | None" = None) -> MatchReport:
+        """Every role scored, best first, with how each item was read and the next career step.
+
+        With a `vacancy` (from `vacancy()`), its result comes first and the roles follow for
+        comparison (`roles` and `top` choose among those)."""
+        p = self._scoring(vacancy)
+        chosen, years = self._options(years, roles, top, p, vacancy)
         items, reading = self._read(skills)
-        return self.pipeline.report(items, reading, years=years, chosen=chosen, top=top)
+        report = p.report(items, reading, years=years, chosen=chosen, top=None if vacancy else top)
+        if vacancy is None:
+            return report
+        own = [r for r in report.results if r.role.id == vacancy.role.id]
+        others = [r for r in report.results if r.role.id != vacancy.role.id]
+        return replace(report, results=tuple(own + (others[:top] if top is not None else others)))
+
+    def vacancy(self, text: str, *, title: str | None = None, source: str = "advert") -> "Vacancy":
+        """A job advert read into a vacancy: `.role` (a normal `Role`), `.nearest_role`, `.unread`,
+        `.understood`, `.ok` and `.to_dict()`. See `matcher/vacancy.py` for how it is read.
+
+            >>> v = Matcher().vacancy(open("examples/advert_de.txt").read())  # doctest: +SKIP
+            >>> Matcher().match("Key Account Management, SAP", vacancy=v)[0].fit  # doctest: +SKIP
+        """
+        from .vacancy import read_advert
+
+        if not isinstance(text, str):
+            raise UsageError(f"the advert must be text, got {type(text).__name__}", fix="decode it first")
+        return read_advert(self.pipeline, text, title=title, source=source)
+
+    def _scoring(self, vacancy: "Vacancy | None") -> Pipeline:
+        """The pipeline that scores the bundled roles, and the vacancy's role when one is given."""
+        if vacancy is None:
+            return self.pipeline
+        from .vacancy import Vacancy
+
+        if not isinstance(vacancy, Vacancy):
+            raise UsageError(f"vacancy must come from Matcher().vacancy(text), got {type(vacancy).__name__}",
+                             fix="build it with v = Matcher().vacancy(advert_text)")
+        if not vacancy.ok:
+            raise InputError(f"the advert '{vacancy.role.title_de}' was {vacancy.verdict}",
+                             fix="check that it is a sales, account or customer-care advert, or add aliases for its "
+                                 "unread lines in the overlay")
+        from .vacancy import same_advert
+
+        clash = self.index.data.roles.get(vacancy.role.id)
+        if clash is not None and clash != vacancy.role and not same_advert(clash.source, vacancy.source):
+            raise UsageError(f"the vacancy's id '{vacancy.role.id}' is a role of this data set already",
+                             fix="build the vacancy with this Matcher, or give it another title")
+        cached = self.__dict__.get("_vacancy_pipeline")
+        if cached is None or cached[0] is not vacancy or cached[1] is not self.pipeline:
+            cached = (vacancy, self.pipeline, self.pipeline.with_roles([vacancy.role]))
+            self.__dict__["_vacancy_pipeline"] = cached
+        return cached[2]
 
     def match_competencies(self, ids: Iterable[str], *, years: float | None = None,
                            roles: Iterable[str] | None = None, top: int | None = None) -> list[RoleMatch]:
@@ -130,37 +179,48 @@ class Matcher:
         reading = self.pipeline.reading_of(items)
         return list(self.pipeline.report(items, reading, years=years, chosen=chosen, top=top).results)
 
-    def _options(self, years: float | None, roles: Iterable[str] | None,
-                 top: int | None) -> tuple[tuple[int, ...], float | None]:
+    def _options(self, years: float | None, roles: Iterable[str] | None, top: int | None,
+                 p: Pipeline | None = None, vacancy: "Vacancy | None" = None) -> tuple[tuple[int, ...], float | None]:
         role_filter = self.check_roles(roles)
+        if vacancy is not None and role_filter is not None:
+            role_filter.add(vacancy.role.id)
         if years is not None and (not isinstance(years, numbers.Real) or isinstance(years, bool)
                                   or not 0 <= float(years) <= MAX_YEARS):
             raise UsageError(f"years must be a number from 0 to {MAX_YEARS}, got {years!r}", fix="e.g. years=5")
         if top is not None and (not isinstance(top, int) or top < 1):
             raise UsageError(f"top must be a positive whole number, got {top!r}", fix="e.g. top=3")
-        chosen = role_positions(self.index, sorted(role_filter) if role_filter else ())
+        chosen = role_positions((p or self.pipeline).ix, sorted(role_filter) if role_filter else ())
         return chosen, None if years is None else float(years)
 
     def match(self, skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
-              top: int | None = None) -> list[RoleMatch]:
-        """Every role (or the `roles` subset), best fit first."""
-        return list(self.report(skills, years=years, roles=roles, top=top).results)
+              top: int | None = None, vacancy: "Vacancy | None" = None) -> list[RoleMatch]:
+        """Every role (or the `roles` subset), best fit first; with a `vacancy`, its result first."""
+        return list(self.report(skills, years=years, roles=roles, top=top, vacancy=vacancy).results)
 
     def score_frame(self, df: "pd.DataFrame", *, roles: Iterable[str] | None = None, id_col: str | None = None,
-                    skills_col: str | None = None, years_col: str | None = None, lang: str = "de") -> "pd.DataFrame":
-        """Score a workforce table: the same wide result `matcher batch` writes, one row per input row."""
+                    skills_col: str | None = None, years_col: str | None = None, lang: str = "de",
+                    vacancy: "Vacancy | None" = None) -> "pd.DataFrame":
+        """Score a workforce table: the same wide result `matcher batch` writes, one row per input row.
+
+        With a `vacancy`, the table scores it alone and gains a `rank` column (1 = best fit)."""
         from .batch import score_frame
 
-        return score_frame(self.pipeline, df, roles=sorted(self.check_roles(roles) or ()), id_col=id_col, skills_col=skills_col, years_col=years_col, lang=lang)
+        p = self._scoring(vacancy)
+        chosen = [vacancy.role.id] if vacancy is not None else sorted(self.check_roles(roles) or ())
+        return score_frame(p, df, roles=chosen, id_col=id_col, skills_col=skills_col, years_col=years_col, lang=lang,
+                           rank=vacancy is not None)
 
     def score_file(self, input_path: str | Path, output: str | Path, *, roles: Iterable[str] | None = None,
-                   **options: Any) -> "BatchReport":
+                   vacancy: "Vacancy | None" = None, **options: Any) -> "BatchReport":
         """Score an export file and write the scores (and `summary=` the training needs) atomically.
 
-        The options are those of `matcher batch` (see `matcher.batch.score_file`)."""
+        The options are those of `matcher batch` (see `matcher.batch.score_file`). With a
+        `vacancy`, the output is a shortlist: the vacancy alone, ranked best first."""
         from .batch import score_file
 
-        return score_file(self.pipeline, input_path, output, roles=sorted(self.check_roles(roles) or ()), **options)
+        p = self._scoring(vacancy)
+        chosen = [vacancy.role.id] if vacancy is not None else sorted(self.check_roles(roles) or ())
+        return score_file(p, input_path, output, roles=chosen, shortlist=vacancy is not None, **options)
 
     def check_roles(self, roles: Iterable[str] | None) -> set[str] | None:
         if roles is None:
@@ -195,9 +255,14 @@ def default_matcher() -> Matcher:
 
 
 def match(skills: Skills, *, years: float | None = None, roles: Iterable[str] | None = None,
-          top: int | None = None) -> list[RoleMatch]:
+          top: int | None = None, vacancy: "Vacancy | None" = None) -> list[RoleMatch]:
     """Score every role for a skill list (string or list). See `Matcher.match`."""
-    return default_matcher().match(skills, years=years, roles=roles, top=top)
+    return default_matcher().match(skills, years=years, roles=roles, top=top, vacancy=vacancy)
+
+
+def vacancy(text: str, *, title: str | None = None, source: str = "advert") -> "Vacancy":
+    """A job advert read into a vacancy with the default matcher. See `Matcher.vacancy`."""
+    return default_matcher().vacancy(text, title=title, source=source)
 
 
 def resolve(skills: Skills) -> list[Resolution]:

@@ -275,6 +275,13 @@ _HEADLINE = re.compile(f"(?P<skip>{_SKIP_SECTION.pattern})|(?P<read>{_SECTION.pa
                        re.I)
 
 
+def section_of(line: str) -> str | None:
+    """`read` for a heading whose section holds skills or requirements, `skip` for one that holds
+    none (benefits, company, how to apply), None for a line that is no heading."""
+    m = _HEADLINE.match(line.strip())
+    return None if m is None or m.lastgroup == "goal" else m.lastgroup
+
+
 def is_goal(text: str) -> bool:
     """`Ziel: Vertriebsleitung`, `Career goal: ...`: what someone wants to become, not a skill yet."""
     return _GOAL.match(text.strip()) is not None

@@ -39,6 +39,7 @@ from .vocab import content_words, is_heading
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
+    from .model import Role
 
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 NOT_LISTED = -2  # language evidence: below LISTED_NO_LEVEL, so that max() prefers any mention
@@ -66,6 +67,16 @@ class Pipeline:
         self.data_dir = data_dir  # where the index's overlay came from: Dask workers load their own
         self.resolver = Resolver(index)
         self._cache: dict[str, Resolution] = {}
+        self.extra_roles: tuple["Role", ...] = ()  # roles added to the index's own (a vacancy)
+
+    def with_roles(self, roles: Sequence["Role"]) -> "Pipeline":
+        """The same pipeline (resolver, resolution cache) scoring `roles` besides the index's own."""
+        import copy
+
+        p = copy.copy(self)
+        p.ix = self.ix.with_roles(roles)
+        p.extra_roles = self.extra_roles + tuple(roles)
+        return p
 
     # -- 1-2: items and resolutions ------------------------------------------------------------
 

@@ -20,19 +20,24 @@ from .score import ChunkScores, score_chunk
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from ..model import Role
     from ..pipeline import Pipeline
 
 
 @lru_cache(maxsize=4)
-def _worker_pipeline(data_dir: str | None) -> "Pipeline":
+def _worker_pipeline(data_dir: str | None, extra: tuple["Role", ...] = ()) -> "Pipeline":
+    """The worker's pipeline over its own copy of the index, with the driver's extra roles (a
+    vacancy) added, so that a role index means the same role on both sides."""
     from ..index import get_index
     from ..pipeline import Pipeline
 
-    return Pipeline(get_index(data_dir), data_dir=data_dir)
+    p = Pipeline(get_index(data_dir), data_dir=data_dir)
+    return p.with_roles(extra) if extra else p
 
 
-def _score_partition(chunk: Any, data_dir: str | None, chosen: tuple[int, ...], lang: str) -> ChunkScores:
-    return score_chunk(_worker_pipeline(data_dir), chunk, chosen, lang)
+def _score_partition(chunk: Any, data_dir: str | None, extra: tuple["Role", ...], chosen: tuple[int, ...],
+                     lang: str) -> ChunkScores:
+    return score_chunk(_worker_pipeline(data_dir, extra), chunk, chosen, lang)
 
 
 def dask_chunks(p: "Pipeline", chunks: Iterable["pd.DataFrame"], chosen: tuple[int, ...], lang: str, *,
@@ -56,7 +61,7 @@ def dask_chunks(p: "Pipeline", chunks: Iterable["pd.DataFrame"], chosen: tuple[i
         window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
         futures: deque[Any] = deque()
         for chunk in chunks:
-            futures.append(client.submit(_score_partition, chunk, p.data_dir, chosen, lang, pure=False))
+            futures.append(client.submit(_score_partition, chunk, p.data_dir, p.extra_roles, chosen, lang, pure=False))
             if len(futures) >= window:
                 yield futures.popleft().result()
         while futures:

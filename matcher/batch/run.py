@@ -82,11 +82,14 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
                roles: Sequence[str] = (), id_col: str | None = None, skills_col: str | None = None,
                years_col: str | None = None, fmt: str = "wide", long_input: bool = False, engine: str = "pandas",
                scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS, lang: str = "de",
-               show_progress: bool = False, sheet: str | int = 0, workers: int | None = None) -> BatchReport:
+               show_progress: bool = False, sheet: str | int = 0, workers: int | None = None,
+               shortlist: bool = False) -> BatchReport:
     """Score an export file and write the results (and the summary) atomically.
 
     `workers`: processes scoring chunks with the local engine (default: two on a large file
-    where the platform can fork, else one); the output is the same for any number."""
+    where the platform can fork, else one); the output is the same for any number.
+    `shortlist`: one role (a vacancy); the rows are written best first with a `rank` column,
+    so they are held until the end (a shortlist of a million rows needs about 1 GB)."""
     start = time.perf_counter()
     chosen = role_positions(p.ix, roles)
     out_path = Path(output)
@@ -96,7 +99,26 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
         layout = detect_layout(source, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
         return _score_layout(p, layout, chosen, out_path, summary_path, start=start, fmt=fmt, long_input=long_input,
                              engine=engine, scheduler=scheduler, chunk_rows=chunk_rows, lang=lang,
-                             show_progress=show_progress, workers=workers)
+                             show_progress=show_progress, workers=workers, shortlist=shortlist)
+
+
+def ranked(scores: "pd.DataFrame") -> "pd.DataFrame":
+    """Rows best first with a `rank` column: higher fit, then fewer unmet required gates (equal on
+    both: the same rank); rows not scored last, without a rank, in their input order."""
+    import pandas as pd
+
+    ok = (scores["status"] == "ok").to_numpy()
+    fit = scores["best_fit"].to_numpy(dtype=np.float64)
+    unmet = scores["unmet_gates"].to_numpy(dtype=np.int64)
+    order = np.lexsort((scores["row"].to_numpy(), unmet, -np.nan_to_num(fit, nan=-1.0), ~ok))
+    key = list(zip(fit[order].tolist(), unmet[order].tolist()))
+    rank = np.zeros(len(order), dtype=np.int64)
+    for i in range(len(order)):
+        rank[i] = rank[i - 1] if i and key[i] == key[i - 1] else i + 1
+    out = scores.iloc[order].reset_index(drop=True)
+    out.insert(0, "rank", pd.array(np.where(ok[order], rank, 0), dtype="Int64").astype("Int64"))
+    out.loc[~ok[order], "rank"] = pd.NA
+    return out
 
 
 OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -133,13 +155,14 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_path: Path, summary_path: Path | None, *,
                   start: float, fmt: str, long_input: bool, engine: str, scheduler: str | None, chunk_rows: int,
-                  lang: str, show_progress: bool, workers: int | None) -> BatchReport:
+                  lang: str, show_progress: bool, workers: int | None, shortlist: bool = False) -> BatchReport:
     writer = Writer(out_path, OUTPUT_FORMATS[out_path.suffix.lower()])
     if summary_path is not None:
         Writer.check_directory(summary_path)
     acc = Summary(p.ix, chosen)
     seen: dict[str, int] = {}
     row_no = 0
+    held: list[Any] = []  # a shortlist's chunks, ranked at the end
     bar = _Progress(layout.path, enabled=show_progress)
     try:
         with _sigterm_as_interrupt(), bar:
@@ -151,10 +174,17 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                 row_no += n
                 acc.duplicates += mark_duplicates(scores, seen)
                 acc.add(chunk.tally)
-                writer.write(to_long(scores, p.ix.role_ids) if fmt == "long" else scores)
+                if shortlist:
+                    held.append(scores)
+                else:
+                    writer.write(to_long(scores, p.ix.role_ids) if fmt == "long" else scores)
                 bar.update_rows(n)
             if row_no == 0:
                 raise InputError(f"{layout.path}: no data rows", fix="check the export: only a header was found")
+            if held:
+                import pandas as pd
+
+                writer.write(ranked(pd.concat(held, ignore_index=True)))
             summary_bytes = None if summary_path is None else (
                 acc.to_csv_bytes() if summary_path.suffix.lower() == ".csv"
                 else (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
@@ -221,8 +251,10 @@ class _Progress:
 
 
 def score_frame(p: "Pipeline", df: "pd.DataFrame", *, roles: Sequence[str] = (), id_col: str | None = None,
-                skills_col: str | None = None, years_col: str | None = None, lang: str = "de") -> "pd.DataFrame":
-    """The CLI's wide output for an in-memory frame (no files involved)."""
+                skills_col: str | None = None, years_col: str | None = None, lang: str = "de",
+                rank: bool = False) -> "pd.DataFrame":
+    """The CLI's wide output for an in-memory frame (no files involved); `rank` adds the
+    shortlist's rank column (the rows keep their order)."""
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
@@ -243,4 +275,4 @@ def score_frame(p: "Pipeline", df: "pd.DataFrame", *, roles: Sequence[str] = (),
     scores = score_chunk(p, select_columns(frame, layout), role_positions(p.ix, roles), lang).frame
     scores.insert(0, "row", np.arange(1, len(scores) + 1))
     mark_duplicates(scores, {})
-    return scores
+    return ranked(scores).sort_values("row").reset_index(drop=True) if rank else scores

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..limits import MAX_CELL_CHARS
 from ..parse import years_value
-from ..score import BANDS, STATUS, Scores, gap_order, gate_specs, helpful_courses
+from ..score import BANDS, STATUS, GateSpec, Scores, gap_order, gate_specs, helpful_courses
 from .summary import Tally, tally
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,8 +93,10 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     for r in chosen:
         out[f"fit_{role_ids[r]}"] = np.where(ok, np.round(scores.fits[:, r], 1), np.nan)
     out["years"] = cands.years
-    gate, missing, courses = _target_role_columns(p, scores, best, ok, lang)
+    gate, gates, missing, courses = _target_role_columns(p, scores, best, ok, lang)
     out["years_gate"] = gate
+    out["gates"] = gates
+    out["unmet_gates"] = np.where(ok, scores.unmet[rows, best], 0)
     out["top_missing"] = missing
     out["suggested_courses"] = courses
     out["unrecognised"] = ["; ".join(u) for u in p.unrecognised(reading)]
@@ -103,20 +105,27 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
 
 
 def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np.ndarray,
-                         lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row, for its best role: the years gate status, the top missing skills, a course for each.
+                         lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row, for its best role: the years gate status, every gate's status, the top missing
+    skills, a course for each.
 
     Employees share gap patterns, so each distinct (gaps, credits) pattern is formatted once.
     """
     ix = p.ix
     comps = list(ix.data.competencies.values())
     n = len(best)
-    gate, labels, courses = (np.full(n, "", dtype=object) for _ in range(3))
+    gate, gates, labels, courses = (np.full(n, "", dtype=object) for _ in range(4))
     for r in np.unique(best[ok]).tolist():
         idx = np.nonzero(ok & (best == r))[0]
-        years_at = [k for k, spec in enumerate(gate_specs(ix, r)) if spec.name == "years"]
+        specs = gate_specs(ix, r)
+        years_at = [k for k, spec in enumerate(specs) if spec.name == "years"]
         if years_at:
             gate[idx] = np.asarray(STATUS, dtype=object)[scores.gates[r][idx, years_at[0]]]
+        if specs:
+            names = [_gate_name(ix, spec) for spec in specs]
+            pats, inv = np.unique(scores.gates[r][idx], axis=0, return_inverse=True)
+            text = ["; ".join(f"{name} {STATUS[c]}" for name, c in zip(names, pat.tolist())) for pat in pats]
+            gates[idx] = np.asarray(text, dtype=object)[inv.reshape(-1)]
         cols, gaps = gap_order(ix, r, scores.credit[idx], limit=TOP_MISSING)
         missing = gaps > 0
         picks = np.where(missing, cols, -1)
@@ -128,7 +137,15 @@ def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np
         inverse = inverse.reshape(-1)
         labels[idx] = np.asarray([t[0] for t in text], dtype=object)[inverse]
         courses[idx] = np.asarray([t[1] for t in text], dtype=object)[inverse]
-    return gate, labels, courses
+    return gate, gates, labels, courses
+
+
+def _gate_name(ix: "Index", spec: "GateSpec") -> str:
+    if spec.name == "years":
+        return f"years {spec.required}"
+    if spec.name == "language":
+        return f"{ix.data.competencies[spec.subject].label_de} {spec.required}{'' if spec.mandatory else ' (preferred)'}"
+    return f"education {spec.required}"
 
 
 def _format_gaps(ix: "Index", comps: list, picks: list[int], have: list[float], lang: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from ..limits import MAX_INPUT_BYTES, MAX_ITEM_CHARS, MAX_ITEMS
 from ..parse import years_value
 from .batch import add_batch_arguments
 from .render import print_explain, print_report, shown, terminal
+from .vacancy import add_vacancy_arguments, cmd_vacancy, read_vacancy
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import Matcher
@@ -38,6 +39,9 @@ examples:
   matcher roles
   matcher taxonomy --json
   matcher import-bis page.txt --data-dir ~/matcher-data
+  matcher vacancy examples/advert_de.txt [--save --data-dir ~/matcher-data]
+  matcher match --vacancy examples/advert_de.txt --file examples/cv_key_account.txt
+  matcher batch examples/employees.csv -o shortlist.csv --vacancy examples/advert_de.txt
   matcher build
 """
 
@@ -98,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--explain", metavar="ROLE", help="list every requirement of ROLE with its evidence and credit")
     m.add_argument("--max-items", type=_positive_int, default=MAX_ITEMS, metavar="N",
                    help=f"refuse lists with more items than this (default {MAX_ITEMS})")
+    m.add_argument("--vacancy", metavar="AD.txt", help="also score the vacancy built from this job advert (first)")
+
+    v = sub.add_parser("vacancy", parents=[common], help="build a vacancy (a role) from a job advert",
+                       description="Read a job advert: its requirements (core and further), gates, the nearest "
+                                   "bundled role, and the lines it could not map.")
+    add_vacancy_arguments(v)
 
     r = sub.add_parser("resolve", parents=[common], help="show how each skill is understood",
                        description="Show the competency, confidence and method for each skill item.")
@@ -199,14 +209,18 @@ def cmd_match(args: argparse.Namespace) -> int:
         raise UsageError("no skills given", fix='pass skills as arguments, e.g. matcher match "SAP, CRM", '
                          "or with --file CV.txt, or on standard input")
     m = _matcher(args)
+    vacancy = read_vacancy(m, args.vacancy) if args.vacancy else None
+    if vacancy is not None and not vacancy.ok:
+        raise InputError(f"the advert {args.vacancy} was {vacancy.verdict}",
+                         fix="run 'matcher vacancy' on it to see the lines that were not understood")
     if args.explain:
-        full = m.report(text, years=args.years, roles=[args.explain])
+        full = m.report(text, years=args.years, roles=[args.explain], vacancy=vacancy)
         if args.json:
             _dump_json({"schema_version": full.to_dict()["schema_version"], "explain": full.results[0].to_dict()})
         else:
             print_explain(full.results[0], m.index.data.competencies, args.lang, terminal())
         return 0
-    report = m.report(text, years=args.years, roles=args.role, top=args.top)
+    report = m.report(text, years=args.years, roles=args.role, top=args.top, vacancy=vacancy)
     if args.json:
         _dump_json(report.to_dict())
     else:
@@ -329,7 +343,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return run_batch(args, _matcher(args))
 
 
-COMMANDS = {"batch": cmd_batch, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
+def _cmd_vacancy(args: argparse.Namespace) -> int:
+    return cmd_vacancy(args, _matcher(args))
+
+
+COMMANDS = {"batch": cmd_batch, "vacancy": _cmd_vacancy, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
             "taxonomy": cmd_taxonomy, "import-bis": cmd_import}
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..limits import CHUNK_ROWS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,11 +31,14 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
     p.add_argument("--sheet", default=0, metavar="NAME", help="XLSX: the sheet to read (default: the first)")
+    p.add_argument("--vacancy", metavar="AD.txt", help="rank everyone for the vacancy built from this job advert "
+                   "(a shortlist: rank, fit, band, gates, core gaps, courses)")
 
 
 def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
-    from ..batch import score_file
-
+    if args.vacancy and (args.role or args.format == "long"):
+        raise UsageError("--vacancy ranks everyone for that one vacancy; it does not combine with --role or "
+                         "--format long", fix="drop --role / --format long, or run without --vacancy")
     if args.chunk_rows < 1:
         raise UsageError("--chunk-rows must be 1 or more", fix="e.g. --chunk-rows 5000")
     if args.sheet != 0 and not str(args.input).lower().endswith((".xlsx", ".xlsm")):
@@ -45,12 +48,19 @@ def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
         raise UsageError("--workers must be 1 or more", fix="e.g. --workers 2")
     if args.scheduler and args.engine != "dask":
         raise UsageError("--scheduler needs --engine dask", fix="add --engine dask")
-    report = score_file(matcher.pipeline, args.input, args.output, summary=args.summary,
-                        roles=sorted(matcher.check_roles(args.role) or ()), id_col=args.id_col,
-                        skills_col=args.skills_col, years_col=args.years_col, fmt=args.format,
-                        long_input=args.long_input, engine=args.engine, scheduler=args.scheduler,
-                        chunk_rows=args.chunk_rows, lang=args.lang, show_progress=sys.stderr.isatty(),
-                        sheet=args.sheet, workers=args.workers)
+    vacancy = None
+    if args.vacancy:
+        from .vacancy import read_vacancy
+
+        vacancy = read_vacancy(matcher, args.vacancy)
+        if not vacancy.ok:
+            raise InputError(f"the advert {args.vacancy} was {vacancy.verdict}",
+                             fix="run 'matcher vacancy' on it to see the lines that were not understood")
+    report = matcher.score_file(args.input, args.output, summary=args.summary, roles=args.role, vacancy=vacancy,
+                                id_col=args.id_col, skills_col=args.skills_col, years_col=args.years_col,
+                                fmt=args.format, long_input=args.long_input, engine=args.engine,
+                                scheduler=args.scheduler, chunk_rows=args.chunk_rows, lang=args.lang,
+                                show_progress=sys.stderr.isatty(), sheet=args.sheet, workers=args.workers)
     errors = sum(report.errors.values())
     print(f"scored {report.scored} of {report.rows} rows in {report.seconds:.1f} s "
           f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s) -> {report.output}", file=sys.stderr)

@@ -8,13 +8,16 @@ scipy.sparse costs a fifth of the one-second cold-start budget.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..model import Data
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Role
 from .tfidf import vectorise
 
 
@@ -86,6 +89,19 @@ class Index:
         state.pop("_near", None)
         state.pop("_near_length", None)
         return state
+
+    def with_roles(self, roles: "Sequence[Role]") -> "Index":
+        """This index with more roles (a vacancy built from an advert): the lookup tables and the
+        matrices are shared, not copied; only what depends on the roles is derived again."""
+        import copy
+        from dataclasses import replace
+
+        new = copy.copy(self)
+        new.data = replace(self.data, roles={**self.data.roles, **{r.id: r for r in roles}})
+        new.role_ids = list(new.data.roles)
+        new.__dict__["_cache"] = {k: v for k, v in self.__dict__.get("_cache", {}).items()
+                                  if k not in ("roles", "language_ids")}
+        return new
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
         cache = self.__dict__.setdefault("_cache", {})
