@@ -191,7 +191,7 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
     understood = sum(1 for x in read if x.understood) / len(read)
     requirements = tuple(Requirement(cid, w, t, (), f"{source} § line {n}", line[:200])
                          for cid, (t, w, n, line) in reqs.items())
-    title = (title or first or "Vacancy").strip()[:120]
+    title = _clean_title(title or first or "Vacancy")
     nearest, shared, named = _nearest(p, requirements, title)
     day = (today or date.today()).isoformat()
     sources = {}
@@ -258,6 +258,15 @@ def _looks_like_requirement(line: str) -> bool:
     return bool(re.search(r"\b(?:erfahrung|kenntnisse|experience|knowledge|skills?|abgeschlossen|degree)\b", line, re.I))
 
 
+def _clean_title(title: str) -> str:
+    """`Key Account Manager (m/w/d) Lebensmittelhandel – Wien` -> `Key Account Manager Lebensmittelhandel`:
+    no gender marker, and a long title cut at its first dash or bar (location, employer)."""
+    text = " ".join(_GENDER.sub(" ", title).split())
+    if len(text) > 40:
+        text = re.split(r"\s[–—|-]\s", text, maxsplit=1)[0]
+    return text.strip(" -–—|,")[:120] or "Vacancy"
+
+
 def _role_id(title: str, roles: dict, source: str) -> str:
     """`vacancy-<title>`; a role of that id saved from the same advert keeps it (so a re-save is
     idempotent), any other gets a number."""
@@ -300,22 +309,27 @@ def _nearest(p: "Pipeline", requirements: tuple[Requirement, ...], title: str) -
     w = np.array([r.weight for r in requirements])
     H = ix.dense_hierarchy()
     words = set(key(degender(_GENDER.sub(" ", title))).split())
+    # the yardsticks: the curated roles, not vacancies saved earlier (one would find itself)
+    curated = [k for k, rid in enumerate(ix.role_ids) if "(job advert" not in ix.data.roles[rid].source]
     named = {}
-    for k, rid in enumerate(ix.role_ids):
-        role = ix.data.roles[rid]
+    for k in curated:
+        role = ix.data.roles[ix.role_ids[k]]
         for n in (role.title_de, role.title_en, *role.title_aliases):
             toks = key(degender(n)).split()
             if toks and set(toks) <= words:
                 named[k] = max(named.get(k, 0), len(toks))
     longest = max(named.values(), default=0)
     best: tuple[float, str] | None = None
-    for k, rid in enumerate(ix.role_ids):
+    for k in curated:
+        rid = ix.role_ids[k]
         have = [ix.comp_pos[r.competency_id] for r in ix.data.roles[rid].requirements]
         covered = float(H[np.asarray(have)][:, want].max(axis=0) @ w / w.sum())
         score = 100.0 * np.sqrt(core[0, k] / 100.0 * covered) + (TITLE_BONUS if named.get(k, 0) == longest > 0 else 0)
         if best is None or (score, rid) > best:
             best = (score, rid)
-    return ix.data.roles[best[1]], float(core[0].max()) / 100.0, longest > 0
+    if best is None:
+        return None, 0.0, False
+    return ix.data.roles[best[1]], float(core[0, curated].max()) / 100.0, longest > 0
 
 
 def save_vacancy(v: Vacancy, data_dir: "Path | str") -> tuple[str, "Path"]:

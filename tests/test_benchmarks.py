@@ -22,3 +22,12 @@ def test_parse_benchmark_smoke_run():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "worst parse time" in proc.stdout and "match(), 50 distinct items" in proc.stdout
+
+
+def test_vacancy_benchmark_smoke_run():
+    proc = subprocess.run([sys.executable, str(BENCH / "bench_vacancy.py"), "--rows", "300", "--runs", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for line in ("role adverts: nearest bundled role acceptable", "unrelated adverts", "building a vacancy",
+                 "ranked for one vacancy"):
+        assert line in proc.stdout, proc.stdout

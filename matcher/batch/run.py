@@ -111,10 +111,9 @@ def ranked(scores: "pd.DataFrame") -> "pd.DataFrame":
     fit = scores["best_fit"].to_numpy(dtype=np.float64)
     unmet = scores["unmet_gates"].to_numpy(dtype=np.int64)
     order = np.lexsort((scores["row"].to_numpy(), unmet, -np.nan_to_num(fit, nan=-1.0), ~ok))
-    key = list(zip(fit[order].tolist(), unmet[order].tolist()))
-    rank = np.zeros(len(order), dtype=np.int64)
-    for i in range(len(order)):
-        rank[i] = rank[i - 1] if i and key[i] == key[i - 1] else i + 1
+    f, u = fit[order], unmet[order]
+    starts = np.r_[True, (f[1:] != f[:-1]) | (u[1:] != u[:-1])] if len(order) else np.zeros(0, dtype=bool)
+    rank = np.maximum.accumulate(np.where(starts, np.arange(1, len(order) + 1), 0)) if len(order) else starts
     out = scores.iloc[order].reset_index(drop=True)
     out.insert(0, "rank", pd.array(np.where(ok[order], rank, 0), dtype="Int64").astype("Int64"))
     out.loc[~ok[order], "rank"] = pd.NA

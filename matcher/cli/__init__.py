@@ -344,6 +344,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_vacancy(args: argparse.Namespace) -> int:
+    target = args.data_dir or os.environ.get("MATCHER_DATA_DIR")
+    if args.save and target and not Path(target).expanduser().exists():  # --save creates the overlay
+        from ..api import Matcher
+
+        return cmd_vacancy(args, Matcher(None))
     return cmd_vacancy(args, _matcher(args))
 
 
