@@ -188,11 +188,19 @@ def _merge(page: Page, source_name: str, root: Path, lang: str, dry_run: bool) -
     # Each term in the tier its sections give (model.section_tier, as the loader reads it); a
     # term whose sections did not change keeps the entry the role file has, so a curated tier,
     # weight or note survives a re-import.
-    kept = {e["id"]: e for e in base.get("requirements", [])}
+    # (An example's parent is derived again from the page's terms, so `example_of` is not kept: the
+    # page may have dropped the requirement it named.) Requirements added by hand (no sections)
+    # stay, after the page's.
+    kept = {e["id"]: {k: v for k, v in e.items() if k != "example_of"} for e in base.get("requirements", [])}
     base["requirements"] = [
         kept[cid] if cid in kept and kept[cid].get("sections") == sections[cid] else
         {"id": cid, "tier": section_tier(tuple(sections[cid]), _kinds(data, cid)), "sections": sections[cid]}
-        for cid in order]
+        for cid in order] + [e for cid, e in kept.items() if cid not in sections and not e.get("sections")]
+    if not any(e.get("tier") == "core" for e in base["requirements"]):
+        # a page without job-advert or basic competencies: its technical areas are what the job rests on
+        for e in base["requirements"]:
+            if "technical-area" in e.get("sections", ()) and "cross-disciplinary" not in _kinds(data, e["id"]):
+                e["tier"] = "core"
     if page.specialisations:
         base["title_aliases"] = {"de": list(dict.fromkeys(page.specialisations)), "source": f"{source_name} § Berufsspezialisierungen"}
     if page.related:

@@ -61,20 +61,29 @@ def role_match(ix: "Index", r: int, scores: Scores, cands: Candidates, source: n
 
 
 def _relation(ix: "Index", own: int, best: int, via: int) -> str:
-    """How the item reached the requirement: direct | example | narrower | broader | equivalent | related."""
+    """How the item reached the requirement: direct | example | narrower | broader | equivalent | related.
+
+    `best` is the competency whose credit counts (the requirement, or one of its examples)."""
     if best != own:
-        return "example"
-    if via == own:
+        how = _path(ix, best, via)
+        return "example" if how in ("direct", "narrower", "equivalent") else how
+    return _path(ix, own, via)
+
+
+def _path(ix: "Index", target: int, via: int) -> str:
+    """The strongest route from evidence `via` to `target` (the order follows score.py's credits)."""
+    if via == target:
         return "direct"
-    if own in ix.ancestors(via):
+    links = {k.id: k.kind for k in ix.data.competencies[ix.comp_ids[via]].related}
+    if links.get(ix.comp_ids[target]) == "equivalent":
+        return "equivalent"
+    if target in ix.ancestors(via):
         return "narrower"
-    if via in ix.ancestors(own):
+    if via in ix.ancestors(target):
         return "broader"
-    comps = ix.data.competencies
-    link = {k.id: k.kind for k in comps[ix.comp_ids[via]].related}
-    for j in ix.ancestors(own):
-        if ix.comp_ids[j] in link:
-            return link[ix.comp_ids[j]]
+    for linked, kind in links.items():  # a link credits the linked node and, on, its ancestors
+        if target in ix.ancestors(ix.comp_pos[linked]):
+            return kind
     return "related"
 
 

@@ -18,16 +18,16 @@ from typing import Any
 from .errors import DataError
 from .model import (
     CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, TIERS, Alias, Competency, Course, Data, Gates,
-    LanguageRequirement, Link, Role, SalaryBand, section_weight,
+    LanguageRequirement, Role, SalaryBand, section_weight,
 )
 from .normalise import key
 from .overlay import SourceFile, data_files
+from .links import read_links, symmetric_links
 from .tiers import Entry, assemble, requirement_entries, tier_of
 from .yamlfile import data_text, number_in, opt_text, parse_yaml, short
 
 ID_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: no trailing newline
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
-LINK_KINDS = ("related", "equivalent")
 
 
 def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = None) -> Data:
@@ -44,7 +44,7 @@ def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = No
             _read_taxonomy(f, doc, comps, comp_layer, problems)
     _check_tree(comps, problems)
     _check_aliases(comps, problems)
-    _symmetric_links(comps, problems)
+    symmetric_links(comps, problems)
 
     roles: dict[str, Role] = {}
     courses: dict[str, Course] = {}
@@ -69,7 +69,10 @@ def load(data_dir: Path | str | None = None, files: list[SourceFile] | None = No
                 seen_courses[course.id] = f.layer
     for role in roles.values():
         for nxt in role.career_next:
-            if nxt not in roles:
+            if nxt == role.id:
+                problems.append(f"{role.origin}: role '{role.id}': career.next names the role itself. "
+                                "Fix: name the role a holder moves on to.")
+            elif nxt not in roles:
                 problems.append(f"{role.origin}: role '{role.id}': career.next names unknown role '{nxt}'. "
                                 f"Fix: use one of {sorted(roles)}.")
     if problems:
@@ -135,7 +138,7 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
                             "e.g. 'kundenbetreuungskenntnisse'.")
             continue
         aliases = _read_aliases(entry.get("aliases"), where, problems)
-        related = _read_links(entry.get("related"), where, problems)
+        related = read_links(entry.get("related"), where, f.name, problems)
         previous = comps.get(cid)
         if previous is not None and "label_de" not in entry:  # an extension: add aliases and links
             comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases,
@@ -169,36 +172,6 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
             related=related,
         )
         comp_layer[cid] = (f.layer, f.name)
-
-
-def _read_links(raw: Any, where: str, problems: list[str]) -> tuple[Link, ...]:
-    out: list[Link] = []
-    for link in _as_list(raw):
-        if (not isinstance(link, dict) or not isinstance(link.get("id"), str)
-                or link.get("kind", "related") not in LINK_KINDS or not link.get("source")):
-            problems.append(f"{where}: related link {short(link)} needs an id, a source and a kind from "
-                            f"{list(LINK_KINDS)}. Fix: e.g. '- {{id: verkaufsverhandlung, source: curated}}'.")
-            continue
-        out.append(Link(link["id"], link.get("kind", "related"), data_text(link["source"]), opt_text(link.get("note"))))
-    return tuple(out)
-
-
-def _symmetric_links(comps: dict[str, Competency], problems: list[str]) -> None:
-    """Check every link's target and add its reverse, so that either end may state it."""
-    reverse: dict[str, list[Link]] = {}
-    for c in comps.values():
-        for link in c.related:
-            if link.id not in comps or link.id == c.id:
-                problems.append(f"{c.origin}: '{c.id}': related link to unknown or same id '{link.id}'. "
-                                "Fix: use an existing id from 'matcher taxonomy'.")
-                continue
-            reverse.setdefault(link.id, []).append(Link(c.id, link.kind, link.source, link.note))
-    for cid, links in reverse.items():
-        c = comps[cid]
-        known = {k.id for k in c.related}
-        new = tuple(k for k in links if k.id not in known)
-        if new:
-            comps[cid] = Competency(**{**c.__dict__, "related": c.related + new})
 
 
 def _check_tree(comps: dict[str, Competency], problems: list[str]) -> None:
@@ -277,11 +250,20 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
             continue
         seen.add(cid)
         example_of = r.get("example_of")
+        if example_of is not None and (not isinstance(example_of, str) or tier != "example"):
+            problems.append(f"{where}: requirement '{cid}': example_of {short(example_of)} " + (
+                "must be one competency id." if tier == "example" else "belongs on an example only (tier: example).")
+                + " Fix: e.g. '{id: salesforce, tier: example, example_of: e-commerce-software}'.")
+            continue
         entries.append(Entry(cid, weight, tier, sections, opt_text(r.get("source") or doc.get("source")),
                              opt_text(r.get("note")), example_of if isinstance(example_of, str) else None))
     reqs = assemble(entries, comps, where, problems)
     if not reqs:
         problems.append(f"{where}: no valid requirements. Fix: list at least one competency under 'requirements:'.")
+        return None
+    if not any(r.tier == "core" for r in reqs):
+        problems.append(f"{where}: no core requirement, so its fit would rest on further ones alone. Fix: write "
+                        "'tier: core' for what the job cannot be done without (soft skills cannot be core).")
         return None
     langs: list[LanguageRequirement] = []
     for lr in _as_list(doc.get("languages")):

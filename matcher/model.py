@@ -69,6 +69,7 @@ class Link:
     kind: str  # "related" | "equivalent"
     source: str
     note: str | None = None
+    origin: str = ""  # the data file that states it (for messages)
 
 
 @dataclass(frozen=True)

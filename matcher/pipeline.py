@@ -33,7 +33,7 @@ from .normalise import key
 from .parse import MAX_YEARS, is_goal, level_of, parse_item, split_items
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
-from .score import LISTED_NO_LEVEL, Candidates, Scores, credits, evaluate
+from .score import LISTED_NO_LEVEL, NOT_LISTED, Candidates, Scores, credits, evaluate
 from .spot import spot
 from .vocab import content_words, is_heading
 
@@ -42,7 +42,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Role
 
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
-NOT_LISTED = -2  # language evidence: below LISTED_NO_LEVEL, so that max() prefers any mention
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
 
 

@@ -73,7 +73,8 @@ COURSES_PER_GAP = 3
 # Gate statuses as small integers in the arrays; names in results and outputs.
 MET, UNMET, UNKNOWN = 0, 1, 2
 STATUS = ("met", "unmet", "unknown")
-LISTED_NO_LEVEL = -2  # a language listed without a level; -1 = not listed
+LISTED_NO_LEVEL = -2  # a language listed without a level
+NOT_LISTED = -3  # a language not named at all: below LISTED_NO_LEVEL, so that max() prefers any mention
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ class Candidates:
 
     `evidence` holds the best confidence per competency; `years` is NaN when unknown;
     `education` is an index into EDUCATION_LEVELS or -1; `languages` holds, per language the
-    roles ask for (`Index.language_ids`), an index into CEFR_LEVELS, -1 when the language is not
-    listed and LISTED_NO_LEVEL when it is listed without a level.
+    roles ask for (`Index.language_ids`), an index into CEFR_LEVELS, NOT_LISTED when the language is
+    not named and LISTED_NO_LEVEL when it is named without a level.
     """
 
     evidence: np.ndarray  # rows x competencies

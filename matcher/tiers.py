@@ -80,6 +80,10 @@ def assemble(entries: list[Entry], comps: Mapping[str, Competency], where: str,
                             "Fix: write 'example_of: <a required id>', or 'tier: further'.")
             continue
         k = by_id[parent]
+        if kept[k].tier == "core" and "cross-disciplinary" in comps[e.competency_id].kinds:
+            problems.append(f"{where}: example '{e.competency_id}' is a cross-disciplinary (soft) skill and would "
+                            f"satisfy the core requirement '{parent}'. Fix: write 'tier: further' for it.")
+            continue
         kept[k] = replace(kept[k], examples=(*kept[k].examples, e.as_example()))
     return tuple(kept)
 

@@ -195,7 +195,7 @@ def _digest(path: Path) -> str:
 @pytest.fixture(scope="module")
 def big_export(tmp_path_factory):
     path = tmp_path_factory.mktemp("big") / "e.csv"
-    gen_export.write(str(path), 60_000, seed=5)
+    gen_export.write(str(path), 150_000, seed=5)  # long enough to be caught while writing
     return path
 
 

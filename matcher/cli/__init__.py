@@ -21,7 +21,7 @@ from ..fsutil import NotReadable, decode_text, read_bounded
 from ..limits import MAX_INPUT_BYTES, MAX_ITEM_CHARS, MAX_ITEMS
 from ..parse import years_value
 from .batch import add_batch_arguments
-from .render import print_explain, print_report, shown, terminal
+from .render import cell, print_explain, print_report, shown, terminal
 from .vacancy import add_vacancy_arguments, cmd_vacancy, read_vacancy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -208,6 +208,10 @@ def cmd_match(args: argparse.Namespace) -> int:
     if not key(text):
         raise UsageError("no skills given", fix='pass skills as arguments, e.g. matcher match "SAP, CRM", '
                          "or with --file CV.txt, or on standard input")
+    if args.explain is not None and (not args.explain.strip() or args.role or args.top):
+        raise UsageError("--explain takes one role id and shows all of its requirements; it does not combine "
+                         "with --role or --top" if args.explain.strip() else "--explain needs a role id",
+                         fix="e.g. matcher match --explain key-account-manager \"CRM, SAP\" (ids: matcher roles)")
     m = _matcher(args)
     vacancy = read_vacancy(m, args.vacancy) if args.vacancy else None
     if vacancy is not None and not vacancy.ok:
@@ -256,12 +260,12 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             note = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"{r.years:g} years" if r.years else "",
                                          cut) if x)
             named = " + ".join([r.competency.label(args.lang), *(c.label(args.lang) for c in r.further)])
-            table.add_row(raw, named, f"{r.score:.2f}", r.method, note)
+            table.add_row(raw, escape(named), f"{r.score:.2f}", r.method, note)
         elif r.method in ("education", "experience", "goal"):
-            table.add_row(raw, "-", "-", r.method, r.education or (f"{r.years:g} years" if r.years else ""))
+            table.add_row(raw, "-", "-", r.method, escape(r.education or (f"{r.years:g} years" if r.years else "")))
         else:
             hint = f"closest: {r.hint.label(args.lang)} ({r.hint_score:.2f})" if r.hint is not None else ""
-            table.add_row(raw, "not recognised", "-", r.method, ", ".join(x for x in (hint, cut) if x))
+            table.add_row(raw, "not recognised", "-", r.method, escape(", ".join(x for x in (hint, cut) if x)))
     terminal().print(table)
     return 0
 
@@ -290,7 +294,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     for col in ("title (de)", "title (en)", "AMS", "requirements", "next"):
         table.add_column(col)
     for r in data.roles.values():
-        table.add_row(r.id, r.title_de, r.title_en, r.ams_code or "-", str(len(r.requirements)),
+        table.add_row(r.id, cell(r.title_de), cell(r.title_en), cell(r.ams_code or "-"), str(len(r.requirements)),
                       ", ".join(r.career_next) or "-")
     terminal().print(table)
     return 0

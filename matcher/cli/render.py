@@ -68,8 +68,9 @@ def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
             for c in x.courses[:1]:
                 if c.title(lang) not in courses:
                     courses.append(c.title(lang))
-        table.add_row(m.role.title(lang), f"{_bar(m.fit)} {round1(m.fit):5.1f}%", m.band,
-                      f"{m.core_matched}/{m.core_count}", _gate_text(m), missing, ", ".join(courses) or "-")
+        table.add_row(cell(m.role.title(lang)), f"{_bar(m.fit)} {round1(m.fit):5.1f}%", m.band,
+                      f"{m.core_matched}/{m.core_count}", cell(_gate_text(m)), cell(missing),
+                      cell(", ".join(courses) or "-"))
     console.print(table)
     console.print(f"Band: ready from {READY:g}% with no required gate unmet, close from {CLOSE:g}%, far below. "
                   "Core: core requirements shown. Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.")
@@ -119,7 +120,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
         for req in sorted(reqs, key=lambda r: (credit[r.competency_id] >= 1, -r.weight * (1 - credit[r.competency_id]),
                                                r.competency_id)):
             e = by_id.get(req.competency_id)
-            label = comps[req.competency_id].label(lang)
+            label = cell(comps[req.competency_id].label(lang))
             if e is None:
                 table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
             else:
@@ -128,7 +129,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
                 table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(shown(e.item) + via))
             examples = by_id[req.competency_id].examples if e is not None else ()
             for x in examples or tuple(_unshown(req, comps)):
-                table.add_row(f"  z. B. {x.competency.label(lang)} {'✓' if x.shown else '·'}", "", "", "")
+                table.add_row(f"  z. B. {cell(x.competency.label(lang))} {'✓' if x.shown else '·'}", "", "", "")
         console.print(table)
     for g in m.gates:
         console.print(f"gate {g.name}{' ' + g.subject if g.subject else ''}: {g.status} (required {g.required}, "
@@ -139,6 +140,14 @@ def _unshown(req: "Requirement", comps: "Mapping[str, Competency]") -> "list[Sho
     from ..results import Shown
 
     return [Shown(comps[x.competency_id], False) for x in req.examples]
+
+
+def cell(text: str) -> str:
+    """Data text (a label, a title: user-editable in the overlay) for a rich table cell: shown as
+    written, never read as markup (`[/]` would otherwise end a style or raise)."""
+    from rich.markup import escape
+
+    return escape(shown(text))
 
 
 def shown(text: str) -> str:
