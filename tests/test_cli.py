@@ -125,3 +125,20 @@ def test_installed_entry_point_runs_from_elsewhere(tmp_path):
     exe = Path(sys.executable).with_name("matcher")
     proc = subprocess.run([str(exe), "roles", "--json"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and "key-account-manager" in proc.stdout
+
+
+def test_markup_in_data_is_shown_as_written(capsys, tmp_path):
+    (tmp_path / "profiles" / "roles").mkdir(parents=True)
+    (tmp_path / "profiles" / "roles" / "mk.yaml").write_text(
+        'id: mk\ntitle: {de: "Rolle [/bold]"}\nrequirements:\n  - {id: neukundenakquisition, tier: core, weight: 1}\n',
+        encoding="utf-8")
+    for argv in (["roles"], ["match", "Kaltakquise"], ["match", "--explain", "mk", "Kaltakquise"]):
+        code, out, err = run(capsys, "--data-dir", str(tmp_path), *argv)
+        assert code == 0 and "Rolle [/bold]" in out and "Traceback" not in err, argv
+
+
+def test_explain_usage_errors(capsys):
+    for argv in (["--explain", "", "SAP"], ["--explain", "key-account-manager", "--role", "account-manager", "SAP"],
+                 ["--explain", "key-account-manager", "--top", "2", "SAP"]):
+        code, _, err = run(capsys, "match", *argv)
+        assert code == 2 and "--explain" in err and "fix:" in err, argv

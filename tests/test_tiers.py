@@ -247,3 +247,54 @@ def test_learning_plan_states_what_the_courses_add(matcher, index):
     for k, _, fit_after in steps:
         after = np.maximum(after, index.course_credit()[k])
         assert fits(index, after[None, :])[0][0, r] == pytest.approx(fit_after)
+
+
+# --- found in review ---------------------------------------------------------------------------
+
+
+def test_contradictory_or_hollow_data_is_refused(tmp_path):
+    write(tmp_path, "taxonomy/mine.yaml", """
+competencies:
+  - id: datenpflege
+    related: [{id: marktanalysen, kind: equivalent, source: curated}]
+  - id: marktanalysen
+    related: [{id: datenpflege, kind: related, source: curated}]
+""")
+    write(tmp_path, "profiles/roles/r.yaml", """
+id: r
+title: {de: R}
+requirements:
+  - {id: reporting, tier: further, weight: 1}
+  - {id: kommunikationsstaerke, weight: 1}
+career: {next: [r]}
+""")
+    write(tmp_path, "profiles/roles/s.yaml", """
+id: s
+title: {de: S}
+requirements:
+  - {id: kundenbetreuungskenntnisse, tier: core, weight: 1}
+  - {id: serviceorientierung, tier: example, example_of: kundenbetreuungskenntnisse}
+  - {id: reporting, tier: core, weight: 1, example_of: kundenbetreuungskenntnisse}
+""")
+    with pytest.raises(DataError) as exc:
+        load(tmp_path)
+    text = str(exc.value)
+    assert "calls 'marktanalysen' equivalent, but" in text and str(tmp_path) in text  # the overlay file is named
+    assert "role 'r': no core requirement" in text
+    assert "example 'serviceorientierung' is a cross-disciplinary (soft) skill" in text
+    assert "belongs on an example only" in text
+
+
+def test_explain_names_the_route_of_the_credit(matcher):
+    got = matcher.match_competencies(["reklamationsbearbeitung"], roles=["key-account-manager"])[0]
+    assert {e.competency.id: e.relation for e in got.matched}["beschwerdemanagement"] == "equivalent"
+    crm = matcher.match("CRM", roles=["key-account-manager"])[0]
+    via_link = next(e for e in crm.matched if e.competency.id == "e-commerce-software")
+    assert via_link.relation == "related" and not any(s.shown for s in via_link.examples)
+
+
+def test_languages_never_named_are_not_listed(matcher):
+    kam = matcher.match("CRM", roles=["key-account-manager"])[0]
+    assert all(g.found is None for g in kam.gates if g.name == "language")
+    listed = matcher.match("CRM, Englisch", roles=["key-account-manager"])[0]
+    assert {g.subject: g.found for g in listed.gates if g.name == "language"}["englisch"] == "listed, no level"
