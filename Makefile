@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make demo   set up a virtual environment and match the bundled sample CV
-#   make test   set up a virtual environment and run the test suite
+#   make test   set up a virtual environment (and Debian's chromium for the browser tests) and run the test suite
 # Each creates .venv on first use (Python 3.11+ as `python3`, or PYTHON=...).
 
 PYTHON ?= python3
@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/matcher match --file examples/cv_key_account.txt --years 6
 
 test: $(STAMP)
+	sh scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -35,6 +35,20 @@ def test_match_golden(capsys, monkeypatch):
     check_golden("match.txt", out)
 
 
+@pytest.mark.parametrize("columns, lang", [(80, "de"), (80, "en"), (150, "en")])
+def test_match_at_80_columns_cuts_nothing_and_pads_nothing(capsys, monkeypatch, columns, lang):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run(capsys, "match", CV, "--years", "6", "--lang", lang)
+    lines = out.split("\n")
+    assert code == 0 and max(map(len, lines)) <= columns and all(line == line.rstrip() for line in lines)
+    if columns == 80:
+        assert "…" not in out  # nothing cut
+        assert ("Key-Account-ManagerIn" if lang == "de" else "Key account manager") in out
+        check_golden(f"match-80-{lang}.txt", out)
+    words = ("Passung je Beruf", "Voraussetzungen", "Es fehlt") if lang == "de" else ("Fit per role", "Gates")
+    assert all(w in out for w in words)
+
+
 def test_resolve_golden(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "110")
     code, out, _ = run(capsys, "resolve", "Kaltakquise", "Beschwerdemanagment", "Krankenpflege", "Bachelor BWL")
@@ -52,7 +66,10 @@ def test_match_json_schema(capsys):
 
 def test_explain(capsys):
     code, out, _ = run(capsys, "match", "--explain", "key-account-manager", "CRM, Salesforce")
-    assert code == 0 and "Customer Relationship Management" in out and "(via Salesforce)" in out
+    assert code == 0 and "Customer Relationship Management" in out and "(z. B. Salesforce)" in out
+    assert "Kern (" in out and "Weitere (" in out and "z. B. Salesforce ✓" in out
+    code, out, _ = run(capsys, "match", "--explain", "key-account-manager", "--lang", "en", "CRM, Salesforce")
+    assert code == 0 and "Core (" in out and "Further (" in out and "fit = readiness(core)" in out
 
 
 def test_stdin_paste(capsys, monkeypatch):

@@ -42,6 +42,7 @@ examples:
   matcher vacancy examples/advert_de.txt [--save --data-dir ~/matcher-data]
   matcher match --vacancy examples/advert_de.txt --file examples/cv_key_account.txt
   matcher batch examples/employees.csv -o shortlist.csv --vacancy examples/advert_de.txt
+  matcher serve --port 8000                  # the counsellor page at http://127.0.0.1:8000/
   matcher build
 """
 
@@ -131,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("page", metavar="PAGE.txt")
     i.add_argument("--lang", metavar="CODE", help="language of the page's translations (default: detected)")
     i.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+
+    sv = sub.add_parser("serve", parents=[common], help="serve the counsellor page and the HTTP API",
+                        description="Run the web page (/) and the JSON API (/api/..., docs at /docs) on uvicorn.")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    sv.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
+    sv.add_argument("--workers", type=_positive_int, default=1, help="processes, each with its own warm index")
 
     b = sub.add_parser("batch", parents=[common], help="score a workforce export (CSV, XLSX, Parquet)",
                        description="Score every employee of an HR export against every role; write scores "
@@ -347,6 +354,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return run_batch(args, _matcher(args))
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        from ..server import serve
+    except ImportError as exc:
+        raise InputError(f"matcher serve needs the server packages ({exc.name} is missing)",
+                         fix="pip install 'matcher[server]'") from None
+    _matcher(args).index  # noqa: B018 - load (or build) the index now: a data error stops here, not per request
+    print(f"matcher: serving http://{args.host}:{args.port}/ (API docs at /docs); Ctrl-C to stop", file=sys.stderr)
+    serve(args.host, args.port, args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None, args.workers)
+    return 0
+
+
 def _cmd_vacancy(args: argparse.Namespace) -> int:
     target = args.data_dir or os.environ.get("MATCHER_DATA_DIR")
     if args.save and target and not Path(target).expanduser().exists():  # --save creates the overlay
@@ -356,7 +375,7 @@ def _cmd_vacancy(args: argparse.Namespace) -> int:
     return cmd_vacancy(args, _matcher(args))
 
 
-COMMANDS = {"batch": cmd_batch, "vacancy": _cmd_vacancy, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
+COMMANDS = {"batch": cmd_batch, "serve": cmd_serve, "vacancy": _cmd_vacancy, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
             "taxonomy": cmd_taxonomy, "import-bis": cmd_import}
 
 

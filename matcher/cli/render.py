@@ -1,14 +1,19 @@
-"""What the terminal shows: the fit table, the learning plan, the explanation of one role.
+"""What the terminal shows: the fit per role, the learning plan, the explanation of one role.
 
-Rich on a terminal (colour, the terminal's width), plain text when piped; user text is shown
-without control or bidi characters so a CV cannot inject escape sequences.
+Rich on a terminal (colour, the terminal's width), plain text when piped, without trailing
+padding. From 140 columns a table; below, one block per role, so that at 80 columns nothing that
+matters is cut (full role titles and competency labels, wrapped). Every label follows `--lang`.
+User and data text is shown without control or bidi characters, and never read as markup, so a
+CV or an overlay label cannot inject escape sequences or styles.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-from typing import TYPE_CHECKING, Mapping
+import textwrap
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..normalise import clean
 from ..results import round1
@@ -20,6 +25,76 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Competency, Requirement
     from ..results import MatchReport, RoleMatch, Shown
 
+TABLE_FROM = 140  # columns: narrower terminals get one block per role (a table there cuts labels)
+
+LABELS: dict[str, dict[str, Any]] = {
+    "de": {
+        "title": "Passung je Beruf ({k} von {n} Angaben erkannt{y})", "years": ", {y} Jahre Berufserfahrung",
+        "role": "Beruf", "fit": "Passung", "band": "Stufe", "core": "Kern", "gates": "Voraussetzungen",
+        "missing": "Es fehlt", "courses": "Kurse", "further": "weitere",
+        "bands": {"ready": "bereit", "close": "nahe dran", "far": "noch weit"},
+        "legend": "Stufe: bereit ab {r} % ohne offene Pflicht-Voraussetzung, nahe dran ab {c} %, sonst noch weit. "
+                  "Kern: gezeigte Kernanforderungen. Voraussetzungen: ✓ erfüllt, ✗ nicht erfüllt, ? nicht angegeben; "
+                  "* erwünscht, nicht verlangt.",
+        "plan": "Lernplan für {role} ({fit} % jetzt; ein Kurs zählt {c} der Praxis in dem, was er lehrt):",
+        "next": "Nächster Karriereschritt von {a}: {b} ({fit} %); größte Lücken: {gaps}",
+        "unread": "Nicht erkannt (nicht gezählt):", "closest": "am ähnlichsten",
+        "gate": {"years": "Jahre", "education": "Ausbildung"}, "none": "-",
+        "explain": "{role}: Passung {fit} % ({band}); Kern {core} %, weitere {further}",
+        "formula": "Passung = Bereitschaft(Kern) x ({a} + {b} x Bonus der weiteren); siehe 'How the fit is computed' "
+                   "im README.",
+        "tier": {"core": "Kern", "further": "Weitere"}, "shown_of": "{k} von {n} gezeigt",
+        "cols": ("Anforderung", "Gewicht", "Anrechnung", "Nachweis"),
+        "how": {"narrower": "über", "broader": "über", "example": "z. B.", "related": "≈ über", "equivalent": "= über"},
+        "gate_line": "Voraussetzung {name}: {status} (verlangt {req}, angegeben {found}{pref})",
+        "status": {"met": "erfüllt", "unmet": "nicht erfüllt", "unknown": "unbekannt"}, "nothing": "nichts",
+        "pref": ", erwünscht",
+        "edu": {"vocational": "Lehrabschluss", "matura": "Matura", "bachelor": "Bachelor", "master": "Master",
+                "doctorate": "Doktorat"},
+    },
+    "en": {
+        "title": "Fit per role ({k} of {n} skills recognised{y})", "years": ", {y} years",
+        "role": "Role", "fit": "Fit", "band": "Band", "core": "Core", "gates": "Gates",
+        "missing": "Top missing", "courses": "Courses", "further": "further",
+        "bands": {"ready": "ready", "close": "close", "far": "far"},
+        "legend": "Band: ready from {r}% with no required gate unmet, close from {c}%, far below. "
+                  "Core: core requirements shown. Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.",
+        "plan": "Learning plan for {role} ({fit}% now; a course counts {c} of practice in what it teaches):",
+        "next": "Next career step from {a}: {b} ({fit}%); top gaps: {gaps}",
+        "unread": "Not recognised (not counted):", "closest": "closest",
+        "gate": {"years": "years", "education": "edu"}, "none": "-",
+        "explain": "{role}: fit {fit}% ({band}); core {core}%, further {further}",
+        "formula": "fit = readiness(core) x ({a} + {b} x further bonus); see 'How the fit is computed' in the README.",
+        "tier": {"core": "Core", "further": "Further"}, "shown_of": "{k} of {n} shown",
+        "cols": ("Requirement", "Weight", "Credit", "Evidence"),
+        "how": {"narrower": "via", "broader": "via", "example": "z. B.", "related": "≈ via", "equivalent": "= via"},
+        "gate_line": "gate {name}: {status} (required {req}, found {found}{pref})",
+        "status": {"met": "met", "unmet": "unmet", "unknown": "unknown"}, "nothing": "nothing", "pref": ", preferred",
+        "edu": {},
+    },
+}
+
+
+class _Unpadded(io.TextIOBase):
+    """A stdout for piped output: every line without trailing spaces (rich pads to the width)."""
+
+    def __init__(self, out: Any) -> None:
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        for line in lines:
+            self.out.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending.rstrip())
+            self.pending = ""
+        self.out.flush()
+
 
 def terminal() -> "Console":
     from rich.console import Console
@@ -27,7 +102,17 @@ def terminal() -> "Console":
     if sys.stdout.isatty():
         return Console(highlight=False)
     width = int(os.environ.get("COLUMNS", "0") or 0) or 110
-    return Console(highlight=False, no_color=True, force_terminal=False, width=width, soft_wrap=False)
+    return Console(highlight=False, no_color=True, force_terminal=False, width=width, soft_wrap=False,
+                   file=_Unpadded(sys.stdout))
+
+
+def _pct(value: float, lang: str) -> str:
+    text = f"{round1(value):.1f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def _num(value: float, lang: str) -> str:
+    return f"{value:g}".replace(".", ",") if lang == "de" else f"{value:g}"
 
 
 def _bar(fit: float, width: int = 10) -> str:
@@ -35,65 +120,96 @@ def _bar(fit: float, width: int = 10) -> str:
     return "█" * full + "░" * (width - full)
 
 
-def _gate_text(match: "RoleMatch") -> str:
+def _gate_text(match: "RoleMatch", lang: str, short: bool = True) -> str:
     marks = {"met": "✓", "unmet": "✗", "unknown": "?"}
     parts = []
     for g in match.gates:
-        label = {"years": "years", "education": "edu"}.get(g.name, g.subject or g.name)
+        name = LABELS[lang]["gate"].get(g.name, g.subject or g.name)
         if g.name == "language" and g.subject:
-            label = g.subject[:2].upper() if g.subject != "deutsch" else "DE"
-        parts.append(f"{marks[g.status]}{label}{'' if g.mandatory else '*'} {g.required}")
-    return ", ".join(parts) or "-"
+            name = (g.subject[:2].upper() if g.subject != "deutsch" else "DE") if short else g.subject.capitalize()
+        need = LABELS[lang]["edu"].get(g.required, g.required) if g.name == "education" else g.required
+        parts.append(f"{marks[g.status]}{name}{'' if g.mandatory else '*'} {need.replace('>=', '≥')}")
+    return (", " if short else " · ").join(parts) or "-"
 
 
 def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
-    from rich.table import Table
-
+    L = LABELS[lang]
     skills = [i for i in report.items if i.method not in ("education", "experience", "goal", "empty")]
     recognised = sum(1 for i in skills if i.competency is not None)
-    table = Table(title=f"Fit per role ({recognised} of {len(skills)} skills recognised"
-                  f"{'' if report.years is None else f', {report.years:g} years'})", title_justify="left",
-                  show_lines=False, expand=False)
-    table.add_column("Role", no_wrap=True)
-    table.add_column("Fit", no_wrap=True)
-    table.add_column("Band", no_wrap=True)
-    table.add_column("Core", justify="right", no_wrap=True)
-    table.add_column("Gates")
-    table.add_column("Top missing")
-    table.add_column("Courses")
-    for m in report.results:
-        missing = ", ".join(x.competency.label(lang) for x in m.missing[:3]) or "-"
-        courses: list[str] = []
-        for x in m.missing[:2]:
-            for c in x.courses[:1]:
-                if c.title(lang) not in courses:
-                    courses.append(c.title(lang))
-        table.add_row(cell(m.role.title(lang)), f"{_bar(m.fit)} {round1(m.fit):5.1f}%", m.band,
-                      f"{m.core_matched}/{m.core_count}", cell(_gate_text(m)), cell(missing),
-                      cell(", ".join(courses) or "-"))
-    console.print(table)
-    console.print(f"Band: ready from {READY:g}% with no required gate unmet, close from {CLOSE:g}%, far below. "
-                  "Core: core requirements shown. Gates: ✓ met, ✗ unmet, ? unknown; * preferred, not required.")
+    title = L["title"].format(k=recognised, n=len(skills),
+                              y="" if report.years is None else L["years"].format(y=f"{report.years:g}"))
+    if console.width >= TABLE_FROM:
+        _table(report, lang, console, title)
+    else:
+        _blocks(report, lang, console, title)
+    console.print(L["legend"].format(r=f"{READY:g}", c=f"{CLOSE:g}"), markup=False)
     if report.results:
         best = report.results[0]
         if best.plan:
-            console.print(f"\nLearning plan for {best.role.title(lang)} ({round1(best.fit):.1f}% now; a course counts "
-                          f"{COURSE_CREDIT:g} of practice in what it teaches):", markup=False)
+            console.print("\n" + L["plan"].format(role=best.role.title(lang), fit=_pct(best.fit, lang),
+                                                  c=_num(COURSE_CREDIT, lang)), markup=False)
             for i, step in enumerate(best.plan, 1):
-                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{round1(step.gain):.1f} -> "
-                              f"{round1(step.fit_after):.1f}%", markup=False)
+                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{_pct(step.gain, lang)} -> "
+                              f"{_pct(step.fit_after, lang)} %", markup=False)
         for s in report.next_steps:
-            top = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
-            console.print(f"\nNext career step from {s.from_role.title(lang)}: {s.match.role.title(lang)} "
-                          f"({round1(s.match.fit):.1f}%); top gaps: {top}", markup=False)
+            gaps = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
+            console.print("\n" + L["next"].format(a=s.from_role.title(lang), b=s.match.role.title(lang),
+                                                  fit=_pct(s.match.fit, lang), gaps=gaps), markup=False)
     if report.unrecognised:
-        console.print("\nNot recognised (not counted):")
+        console.print("\n" + L["unread"], markup=False)
         for item in report.unrecognised:
-            hint = f" (closest: {item.hint.label(lang)})" if item.hint is not None else ""
+            hint = f" ({L['closest']}: {item.hint.label(lang)})" if item.hint is not None else ""
             console.print(f"  - {shown(item.raw)}{hint}", markup=False)
 
 
-_RELATION = {"narrower": "via", "broader": "via", "example": "z. B.", "related": "≈ via", "equivalent": "= via"}
+def _missing_and_courses(m: "RoleMatch", lang: str) -> tuple[str, str]:
+    courses: list[str] = []
+    for x in m.missing[:2]:
+        for c in x.courses[:1]:
+            if c.title(lang) not in courses:
+                courses.append(c.title(lang))
+    return ", ".join(x.competency.label(lang) for x in m.missing[:3]) or "-", ", ".join(courses) or "-"
+
+
+def _table(report: "MatchReport", lang: str, console: "Console", title: str) -> None:
+    from rich.table import Table
+
+    L = LABELS[lang]
+    table = Table(title=cell(title), title_justify="left", show_lines=False, expand=False)
+    table.add_column(L["role"], no_wrap=True)
+    table.add_column(L["fit"], no_wrap=True)
+    table.add_column(L["band"], no_wrap=True)
+    table.add_column(L["core"], justify="right", no_wrap=True)
+    table.add_column(L["gates"])
+    table.add_column(L["missing"])
+    table.add_column(L["courses"])
+    for m in report.results:
+        missing, courses = _missing_and_courses(m, lang)
+        table.add_row(cell(m.role.title(lang)), f"{_bar(m.fit)} {_pct(m.fit, lang):>5} %", L["bands"][m.band],
+                      f"{m.core_matched}/{m.core_count}", cell(_gate_text(m, lang)), cell(missing), cell(courses))
+    console.print(table)
+
+
+def _blocks(report: "MatchReport", lang: str, console: "Console", title: str) -> None:
+    """One block per role, wrapped to the width: nothing cut (titles, labels, course names)."""
+    L = LABELS[lang]
+    width = max(40, console.width)
+    console.print(title, markup=False)
+
+    def line(label: str, text: str) -> None:
+        console.print(textwrap.fill(f"{label}: {text}", width=width, initial_indent="   ", subsequent_indent="     ",
+                                    break_on_hyphens=False), markup=False)
+
+    for rank, m in enumerate(report.results, 1):
+        missing, courses = _missing_and_courses(m, lang)
+        further = "" if m.further is None else f" · {L['further']} {_pct(m.further, lang)} %"
+        console.print(f"\n{rank}. {m.role.title(lang)}", markup=False)
+        console.print(f"   {_bar(m.fit)} {_pct(m.fit, lang)} % {L['bands'][m.band]} · {L['core']} "
+                      f"{m.core_matched}/{m.core_count}{further}", markup=False)
+        line(L["gates"], _gate_text(m, lang, short=False))
+        line(L["missing"], missing)
+        line(L["courses"], courses)
+    console.print("")
 
 
 def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, console: "Console") -> None:
@@ -101,20 +217,19 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
     from rich.markup import escape
     from rich.table import Table
 
-    further = "-" if m.further is None else f"{round1(m.further):.1f}%"
-    console.print(f"{m.role.title(lang)}: fit {round1(m.fit):.1f}% ({m.band}); core {round1(m.core):.1f}%, "
-                  f"further {further}", markup=False)
-    console.print(f"fit = readiness(core) x ({1 - FURTHER_SHARE:g} + {FURTHER_SHARE:g} x further bonus); "
-                  "see 'How the fit is computed' in the README.", markup=False)
+    L = LABELS[lang]
+    further = "-" if m.further is None else f"{_pct(m.further, lang)} %"
+    console.print(L["explain"].format(role=m.role.title(lang), fit=_pct(m.fit, lang), band=L["bands"][m.band],
+                                      core=_pct(m.core, lang), further=further), markup=False)
+    console.print(L["formula"].format(a=_num(1 - FURTHER_SHARE, lang), b=_num(FURTHER_SHARE, lang)), markup=False)
     by_id = {e.competency.id: e for e in m.matched}
     for tier in ("core", "further"):
         reqs = [r for r in m.role.requirements if r.tier == tier]
         if not reqs:
             continue
         shown_n = sum(1 for r in reqs if r.competency_id in by_id)
-        table = Table(title=f"{tier.capitalize()} ({shown_n} of {len(reqs)} shown)", title_justify="left")
-        for col, kw in (("Requirement", {}), ("Weight", {"justify": "right"}), ("Credit", {"justify": "right"}),
-                        ("Evidence", {})):
+        table = Table(title=f"{L['tier'][tier]} ({L['shown_of'].format(k=shown_n, n=len(reqs))})", title_justify="left")
+        for col, kw in zip(L["cols"], ({}, {"justify": "right"}, {"justify": "right"}, {})):
             table.add_column(col, **kw)
         credit = {r.competency_id: by_id[r.competency_id].credit if r.competency_id in by_id else 0.0 for r in reqs}
         for req in sorted(reqs, key=lambda r: (credit[r.competency_id] >= 1, -r.weight * (1 - credit[r.competency_id]),
@@ -124,7 +239,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
             if e is None:
                 table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
             else:
-                how = _RELATION.get(e.relation)
+                how = L["how"].get(e.relation)
                 via = f" ({how} {e.via.label(lang)})" if how else ""
                 table.add_row(label, f"{req.weight:.2f}", f"{e.credit:.2f}", escape(shown(e.item) + via))
             examples = by_id[req.competency_id].examples if e is not None else ()
@@ -132,8 +247,10 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
                 table.add_row(f"  z. B. {cell(x.competency.label(lang))} {'✓' if x.shown else '·'}", "", "", "")
         console.print(table)
     for g in m.gates:
-        console.print(f"gate {g.name}{' ' + g.subject if g.subject else ''}: {g.status} (required {g.required}, "
-                      f"found {g.found or 'nothing'}{'' if g.mandatory else ', preferred'})")
+        name = f"{g.name}{' ' + g.subject if g.subject else ''}"
+        console.print(L["gate_line"].format(name=name, status=L["status"][g.status], req=g.required,
+                                            found=g.found or L["nothing"], pref="" if g.mandatory else L["pref"]),
+                      markup=False)
 
 
 def _unshown(req: "Requirement", comps: "Mapping[str, Competency]") -> "list[Shown]":

@@ -1,0 +1,247 @@
+"""`matcher serve`: the HTTP API for integrators and the counsellor page, in one FastAPI app.
+
+One warm `Matcher` per process, loaded at start-up, answers every request through the same
+pipeline as the CLI: `POST /api/match` returns exactly what `matcher match --json` prints.
+Errors are JSON (`{"error", "fix"}`) with the status that says whose fault it was (400 bad
+request, 404 unknown role, 413 too large, 415 wrong media type, 422 unusable content), never a
+stack trace. Request bodies are bounded before they are read (a 6 MB body is refused from its
+Content-Length, or after the first bytes over the limit when it has none); an uploaded export is
+spooled to disk in chunks and the scored file streamed back from disk, so a large workforce is
+never held twice in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import FastAPI, File, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import __version__
+from .api import Matcher
+from .errors import InputError, MatcherError, UsageError
+from .limits import MAX_ITEMS
+from .parse import MAX_YEARS
+from .vacancy import MAX_ADVERT_BYTES
+
+MAX_JSON_BYTES = 1024 * 1024  # a CV, an advert and options: far below a megabyte
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one workforce export
+UPLOAD_TYPES = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".parquet": "application/vnd.apache.parquet"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MatchRequest(_Strict):
+    skills: str | list[str] = Field(..., description="a CV, a skills list, or a list of items", max_length=MAX_ITEMS)
+    years: float | None = Field(None, ge=0, le=MAX_YEARS, description="years of professional experience")
+    roles: list[str] | None = Field(None, max_length=100, description="role ids to score (default: all)")
+    vacancy: str | None = Field(None, max_length=MAX_ADVERT_BYTES, description="a job advert to score first")
+    top: int | None = Field(None, ge=1, le=1000)
+
+
+class ResolveRequest(_Strict):
+    skills: str | list[str] = Field(..., max_length=MAX_ITEMS)
+
+
+class VacancyRequest(_Strict):
+    text: str = Field(..., max_length=MAX_ADVERT_BYTES, description="the job advert as text")
+    title: str | None = Field(None, max_length=200)
+
+
+class ErrorBody(BaseModel):
+    error: str
+    fix: str | None = None
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 404, 413, 415, 422)}
+
+
+def _error(status: int, message: str, fix: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": message, "fix": fix}, status_code=status)
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a body over its limit before reading it (413), by Content-Length,
+    or while it streams in when there is none; JSON endpoints also need a JSON content type (415)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        upload = scope["path"] == "/api/batch"
+        limit = MAX_UPLOAD_BYTES if upload else MAX_JSON_BYTES
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        if not upload and scope["path"].startswith("/api/") and kind != "application/json":
+            return await _error(415, f"the body must be JSON, got {kind or 'no content type'}",
+                                "send Content-Type: application/json")(scope, receive, send)
+        if upload and kind != "multipart/form-data":
+            return await _error(415, f"upload the export as multipart/form-data, got {kind or 'no content type'}",
+                                "e.g. curl -F file=@employees.csv .../api/batch")(scope, receive, send)
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            return await _too_large(limit)(scope, receive, send)
+        seen = 0
+        refused = False
+
+        async def bounded() -> dict:
+            nonlocal seen, refused
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > limit and not refused:  # answer now; the app sees the client gone
+                refused = True
+                await _too_large(limit)(scope, receive, send)
+                return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: dict) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, bounded, guarded)
+
+
+def _too_large(limit: int) -> JSONResponse:
+    return _error(413, f"the request body is over the {limit:,} byte limit",
+                  "send one CV or advert per request; a workforce goes to /api/batch as a file")
+
+
+def create_app(data_dir: str | Path | None = None, matcher: Matcher | None = None) -> FastAPI:
+    """The app over one data set; the index is loaded (and warmed) when the app starts."""
+    m = matcher or Matcher(data_dir, notify=None)
+
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        m.match("Kaltakquise, SAP")  # load the index and warm every cache before the first request
+        yield
+
+    app = FastAPI(title="matcher", version=__version__, lifespan=lifespan,
+                  description="Competency matching against the AMS BIS tree: fit per role, missing skills, courses. "
+                              "The JSON of /api/match is that of `matcher match --json` (schema in the README).")
+    app.add_middleware(BodyLimit)
+
+    @app.exception_handler(MatcherError)
+    async def matcher_error(_: Request, exc: MatcherError) -> JSONResponse:
+        return _error(400 if isinstance(exc, UsageError) else 422, exc.message, exc.fix)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()) if x != "body")
+        return _error(422, f"{where or 'the request'}: {first.get('msg', 'invalid')}",
+                      "see the request schema at /docs")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(exc.status_code, str(exc.detail), "see /docs for the endpoints")
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:  # never a stack trace to the client
+        return _error(500, f"internal error ({type(exc).__name__})", "report this with the request that caused it")
+
+    @app.get("/healthz")
+    def healthz() -> dict:
+        ix = m.index
+        return {"status": "ok", "version": __version__, "roles": len(ix.role_ids), "competencies": len(ix.comp_ids)}
+
+    @app.post("/api/match", responses=ERRORS)
+    def match(req: MatchRequest) -> dict:
+        vacancy = m.vacancy(req.vacancy, source="vacancy") if req.vacancy else None
+        if vacancy is not None and not vacancy.ok:
+            raise InputError(f"the vacancy advert was {vacancy.verdict}", fix="send a sales or customer-care advert")
+        skills = req.skills
+        if isinstance(skills, str) and not skills.strip() or isinstance(skills, list) and not any(skills):
+            raise InputError("no skills given", fix='send e.g. {"skills": "Kaltakquise, SAP"}')
+        return m.report(skills, years=req.years, roles=req.roles, top=req.top, vacancy=vacancy).to_dict()
+
+    @app.post("/api/resolve", responses=ERRORS)
+    def resolve(req: ResolveRequest) -> dict:
+        return {"schema_version": 1, "items": [r.to_dict() for r in m.resolve(req.skills)]}
+
+    @app.post("/api/vacancy", responses=ERRORS)
+    def vacancy(req: VacancyRequest) -> JSONResponse:
+        v = m.vacancy(req.text, title=req.title, source="advert")
+        return JSONResponse({"schema_version": 1, "vacancy": v.to_dict()}, status_code=200 if v.ok else 422)
+
+    @app.get("/api/roles")
+    def roles() -> dict:
+        return {"schema_version": 1, "roles": [r.to_dict() for r in m.index.data.roles.values()]}
+
+    @app.get("/api/roles/{role_id}", responses=ERRORS)
+    def role(role_id: str) -> dict:
+        found = m.index.data.roles.get(role_id)
+        if found is None:
+            return _error(404, f"unknown role id {role_id!r}", f"use one of: {', '.join(m.index.role_ids)}")
+        return found.to_dict()
+
+    @app.get("/api/taxonomy")
+    def taxonomy() -> dict:
+        return {"schema_version": 1, "competencies": [c.to_dict() for c in m.index.data.competencies.values()]}
+
+    @app.post("/api/batch", responses=ERRORS, response_class=FileResponse)
+    def batch(file: UploadFile = File(..., description="the export: .csv, .xlsx or .parquet"),
+              output: Literal["csv", "xlsx", "parquet"] = Query("csv", description="format of the scored file"),
+              role: list[str] | None = Query(None, description="score only these roles")) -> Response:
+        suffix = Path(file.filename or "").suffix.lower()
+        if suffix not in UPLOAD_TYPES:
+            return _error(415, f"unsupported export type {suffix or '(no extension)'!r}",
+                          "upload a .csv, .xlsx or .parquet file")
+        work = Path(tempfile.mkdtemp(prefix="matcher-batch-"))
+        try:
+            source = work / f"input{suffix}"
+            with source.open("wb") as fh:
+                shutil.copyfileobj(file.file, fh, 1 << 20)  # spooled upload to disk, in chunks
+            target = work / f"scores.{output}"
+            m.score_file(source, target, roles=role)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+        name = f"{Path(file.filename or 'export').stem}.scores.{output}"
+        return FileResponse(target, filename=name, media_type=UPLOAD_TYPES[f".{output}"],
+                            background=BackgroundTask(shutil.rmtree, work, True))
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def page() -> HTMLResponse:
+        return HTMLResponse(_asset("index.html"))
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str) -> Response:
+        kinds = {"app.js": "text/javascript", "app.css": "text/css"}
+        if name not in kinds:
+            return _error(404, f"no such file {name!r}", "the page needs only app.js and app.css")
+        return Response(_asset(name), media_type=kinds[name], headers={"Cache-Control": "max-age=300"})
+
+    return app
+
+
+def _asset(name: str) -> str:
+    return resources.files("matcher.web").joinpath(name).read_text(encoding="utf-8")
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None, workers: int = 1) -> None:
+    """Run the app on uvicorn (what `matcher serve` does)."""
+    import uvicorn
+
+    if workers > 1:
+        os.environ["MATCHER_SERVE_DATA_DIR"] = data_dir or ""
+        uvicorn.run("matcher.server:_app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False)
+    else:
+        uvicorn.run(create_app(data_dir), host=host, port=port, log_level="warning", access_log=False)
+
+
+def _app_from_env() -> FastAPI:
+    return create_app(os.environ.get("MATCHER_SERVE_DATA_DIR") or None)

@@ -1,0 +1,1 @@
+"""The counsellor page served by `matcher serve` (no build step, no network)."""
