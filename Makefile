@@ -26,6 +26,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_real.py
 	$(BIN)/python benchmarks/bench_vacancy.py
+	$(BIN)/python benchmarks/bench_server.py
 	$(BIN)/python benchmarks/bench_resolve.py
 	$(BIN)/python benchmarks/bench_match.py
 	$(BIN)/python benchmarks/bench_batch.py

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from .model import Competency, Course, Role
 
 SCHEMA_VERSION = 2  # 2: tiers, bands, core/further parts, relations and examples
@@ -17,8 +15,12 @@ SCHEMA_VERSION = 2  # 2: tiers, bands, core/further parts, relations and example
 
 def round1(value: float) -> float:
     """A fit or a gain to one decimal as every output shows it (JSON, the terminal, batch files):
-    numpy's rounding, the one the batch columns use, so that all of them print the same number."""
-    return float(np.round(value, 1))
+    numpy's rounding, the one the batch columns use (`np.round`: scale, round half to even,
+    unscale), done in plain Python for a scalar, so that all of them print the same number."""
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return value
+    return round(value * 10.0) / 10.0
 
 
 def _period(span: tuple[int, int] | None) -> list[str] | None:

@@ -166,8 +166,8 @@ def requirement_credit(rr: "RoleRows", sub: np.ndarray) -> np.ndarray:
     a requirement's own credit, or its best example's when higher."""
     n = rr.cols.size
     rc = sub[:, :n].copy()
-    for i, k in enumerate(rr.ex_req.tolist()):
-        np.maximum(rc[:, k], sub[:, n + i], out=rc[:, k])
+    if rr.ex_req.size:
+        np.maximum.at(rc.T, rr.ex_req, sub[:, n:].T)  # a requirement may have several examples
     return rc
 
 
@@ -296,7 +296,7 @@ def gap_order(ix: "Index", r: int, credit: np.ndarray, limit: int | None = None)
     rr = ix.role_rows()[r]
     gap = rr.w[None, :] * (1.0 - requirement_credit(rr, credit[:, rr.positions]))
     id_rank = np.broadcast_to(ix.comp_id_rank[rr.cols], gap.shape)
-    further = np.broadcast_to(np.isin(np.arange(rr.cols.size), rr.further_at), gap.shape)
+    further = np.broadcast_to(rr.is_further, gap.shape)
     covered = gap <= 0
     order = np.lexsort((id_rank, -gap, further, covered), axis=-1)
     if limit is not None:
@@ -316,18 +316,16 @@ def course_gains(ix: "Index", r: int, credit: np.ndarray) -> np.ndarray:
     recomputed with the course's credit (COURSE_CREDIT) where it beats the candidate's.
     """
     rr = ix.role_rows()[r]
-    pos = rr.positions
-    cur = credit[:, pos]
+    cur = credit[:, rr.positions]
     base = role_fit(rr, cur)
-    cc = ix.course_credit()[:, pos]  # courses x the role's competencies
-    useful = np.nonzero((cc > 0).any(axis=1))[0]
-    out = np.zeros((cur.shape[0], cc.shape[0]))
+    useful, cc = ix.role_courses(r)  # the courses that credit anything of the role, and that credit
+    out = np.zeros((cur.shape[0], len(ix.course_ids)))
     if cur.shape[0] * useful.size <= 4096:  # one candidate (a learning plan): every course in one go
-        stacked = np.maximum(cur[:, None, :], cc[useful][None, :, :]).reshape(-1, pos.size)
+        stacked = np.maximum(cur[:, None, :], cc[None, :, :]).reshape(-1, rr.positions.size)
         out[:, useful] = role_fit(rr, stacked).reshape(cur.shape[0], useful.size) - base[:, None]
         return out
-    for k in useful.tolist():  # a workforce chunk: a loop over the few courses keeps memory at rows x requirements
-        out[:, k] = role_fit(rr, np.maximum(cur, cc[k])) - base
+    for i, k in enumerate(useful.tolist()):  # a workforce chunk: one course at a time keeps memory at rows x requirements
+        out[:, k] = role_fit(rr, np.maximum(cur, cc[i])) - base
     return out
 
 

@@ -12,9 +12,13 @@ never held twice in memory.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import shutil
+import socket
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -72,6 +76,12 @@ def _error(status: int, message: str, fix: str | None = None) -> JSONResponse:
     return JSONResponse({"error": message, "fix": fix}, status_code=status)
 
 
+def _json(data: dict, status: int = 200) -> Response:
+    """A result as JSON, encoded once (FastAPI's generic encoder walks a large result slowly)."""
+    return Response(json.dumps(data, ensure_ascii=False).encode("utf-8"), status_code=status,
+                    media_type="application/json")
+
+
 class BodyLimit:
     """ASGI middleware: refuse a body over its limit before reading it (413), by Content-Length,
     or while it streams in when there is none; JSON endpoints also need a JSON content type (415)."""
@@ -123,10 +133,18 @@ def _too_large(limit: int) -> JSONResponse:
 def create_app(data_dir: str | Path | None = None, matcher: Matcher | None = None) -> FastAPI:
     """The app over one data set; the index is loaded (and warmed) when the app starts."""
     m = matcher or Matcher(data_dir, notify=None)
+    pools: list[ThreadPoolExecutor] = []  # the one scoring thread of the running app (per lifespan)
+
+    def pool() -> ThreadPoolExecutor:
+        if not pools:
+            pools.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="matcher"))
+        return pools[0]
 
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         m.match("Kaltakquise, SAP")  # load the index and warm every cache before the first request
         yield
+        if pools:
+            pools.pop().shutdown(wait=False)
 
     app = FastAPI(title="matcher", version=__version__, lifespan=lifespan,
                   description="Competency matching against the AMS BIS tree: fit per role, missing skills, courses. "
@@ -157,8 +175,17 @@ def create_app(data_dir: str | Path | None = None, matcher: Matcher | None = Non
         ix = m.index
         return {"status": "ok", "version": __version__, "roles": len(ix.role_ids), "competencies": len(ix.comp_ids)}
 
+    # Scoring runs in one worker thread per process, in order: the event loop stays free to
+    # accept requests and to refuse an oversized one at once, while a few milliseconds of CPU per
+    # match are not spread over many threads that would only contend for the interpreter.
+    async def off_loop(fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(pool(), fn, *args)
+
     @app.post("/api/match", responses=ERRORS)
-    def match(req: MatchRequest) -> dict:
+    async def match(req: MatchRequest) -> Response:
+        return _json(await off_loop(_match, req))
+
+    def _match(req: MatchRequest) -> dict:
         vacancy = m.vacancy(req.vacancy, source="vacancy") if req.vacancy else None
         if vacancy is not None and not vacancy.ok:
             raise InputError(f"the vacancy advert was {vacancy.verdict}", fix="send a sales or customer-care advert")
@@ -168,17 +195,18 @@ def create_app(data_dir: str | Path | None = None, matcher: Matcher | None = Non
         return m.report(skills, years=req.years, roles=req.roles, top=req.top, vacancy=vacancy).to_dict()
 
     @app.post("/api/resolve", responses=ERRORS)
-    def resolve(req: ResolveRequest) -> dict:
-        return {"schema_version": 1, "items": [r.to_dict() for r in m.resolve(req.skills)]}
+    async def resolve(req: ResolveRequest) -> Response:
+        items = await off_loop(m.resolve, req.skills)
+        return _json({"schema_version": 1, "items": [r.to_dict() for r in items]})
 
     @app.post("/api/vacancy", responses=ERRORS)
-    def vacancy(req: VacancyRequest) -> JSONResponse:
-        v = m.vacancy(req.text, title=req.title, source="advert")
-        return JSONResponse({"schema_version": 1, "vacancy": v.to_dict()}, status_code=200 if v.ok else 422)
+    async def vacancy(req: VacancyRequest) -> Response:
+        v = await off_loop(lambda: m.vacancy(req.text, title=req.title, source="advert"))
+        return _json({"schema_version": 1, "vacancy": v.to_dict()}, status=200 if v.ok else 422)
 
     @app.get("/api/roles")
-    def roles() -> dict:
-        return {"schema_version": 1, "roles": [r.to_dict() for r in m.index.data.roles.values()]}
+    async def roles() -> Response:
+        return _json({"schema_version": 1, "roles": [r.to_dict() for r in m.index.data.roles.values()]})
 
     @app.get("/api/roles/{role_id}", responses=ERRORS)
     def role(role_id: str) -> dict:
@@ -188,8 +216,8 @@ def create_app(data_dir: str | Path | None = None, matcher: Matcher | None = Non
         return found.to_dict()
 
     @app.get("/api/taxonomy")
-    def taxonomy() -> dict:
-        return {"schema_version": 1, "competencies": [c.to_dict() for c in m.index.data.competencies.values()]}
+    async def taxonomy() -> Response:
+        return _json({"schema_version": 1, "competencies": [c.to_dict() for c in m.index.data.competencies.values()]})
 
     @app.post("/api/batch", responses=ERRORS, response_class=FileResponse)
     def batch(file: UploadFile = File(..., description="the export: .csv, .xlsx or .parquet"),
@@ -232,15 +260,52 @@ def _asset(name: str) -> str:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None, workers: int = 1) -> None:
-    """Run the app on uvicorn (what `matcher serve` does)."""
+    """Run the app on uvicorn (what `matcher serve` does): one process, or `workers` processes
+    each with its own listening socket on the same port (SO_REUSEPORT), so that the kernel spreads
+    the connections over them evenly, long-lived keep-alive connections included."""
     import uvicorn
 
-    if workers > 1:
+    if workers == 1:
+        uvicorn.run(create_app(data_dir), host=host, port=port, log_level="warning", access_log=False)
+        return
+    if not hasattr(socket, "SO_REUSEPORT"):  # not on every platform: uvicorn's own workers then
         os.environ["MATCHER_SERVE_DATA_DIR"] = data_dir or ""
         uvicorn.run("matcher.server:_app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning", access_log=False)
-    else:
-        uvicorn.run(create_app(data_dir), host=host, port=port, log_level="warning", access_log=False)
+        return
+    import multiprocessing
+
+    _listen(host, port).close()  # fail here, in the parent, when the port is taken
+    procs = [multiprocessing.Process(target=_serve_one, args=(host, port, data_dir), daemon=True)
+             for _ in range(workers)]
+    for proc in procs:
+        proc.start()
+    try:
+        for proc in procs:
+            proc.join()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.join(timeout=10)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+def _serve_one(host: str, port: int, data_dir: str | None) -> None:
+    import uvicorn
+
+    sock = _listen(host, port)
+    config = uvicorn.Config(create_app(data_dir), log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _app_from_env() -> FastAPI:

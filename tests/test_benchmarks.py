@@ -31,3 +31,11 @@ def test_vacancy_benchmark_smoke_run():
     for line in ("role adverts: nearest bundled role acceptable", "unrelated adverts", "building a vacancy",
                  "ranked for one vacancy"):
         assert line in proc.stdout, proc.stdout
+
+
+def test_server_benchmark_smoke_run():
+    proc = subprocess.run([sys.executable, str(BENCH / "bench_server.py"), "--seconds", "2", "--clients", "4"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    for line in ("start-up of matcher serve", "0 errors", "a 6 MB body during the load: 413"):
+        assert line in proc.stdout, proc.stdout

@@ -160,3 +160,10 @@ def test_match_competencies_scores_ids_without_reading(matcher):
     assert {r.role.id: round(r.fit, 6) for r in results} == {r.role.id: round(r.fit, 6) for r in same}
     with pytest.raises(UsageError, match="unknown competency id"):
         matcher.match_competencies(["no-such-id"])
+
+
+@given(st.floats(min_value=0, max_value=100, allow_nan=False))
+def test_round1_is_numpys_rounding(value):
+    from matcher.results import round1
+
+    assert round1(value) == float(np.round(value, 1))  # the terminal, JSON and batch print one number

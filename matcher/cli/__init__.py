@@ -137,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Run the web page (/) and the JSON API (/api/..., docs at /docs) on uvicorn.")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     sv.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
-    sv.add_argument("--workers", type=_positive_int, default=1, help="processes, each with its own warm index")
+    sv.add_argument("--workers", type=_positive_int, default=min(2, os.cpu_count() or 1),
+                    help="processes, each with its own warm index (default: 2, or 1 on one core)")
 
     b = sub.add_parser("batch", parents=[common], help="score a workforce export (CSV, XLSX, Parquet)",
                        description="Score every employee of an HR export against every role; write scores "
@@ -362,7 +363,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                          fix="pip install 'matcher[server]'") from None
     _matcher(args).index  # noqa: B018 - load (or build) the index now: a data error stops here, not per request
     print(f"matcher: serving http://{args.host}:{args.port}/ (API docs at /docs); Ctrl-C to stop", file=sys.stderr)
-    serve(args.host, args.port, args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None, args.workers)
+    try:
+        serve(args.host, args.port, args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None, args.workers)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})",
+                         fix="choose another --port, or stop the program that uses this one") from None
     return 0
 
 

@@ -37,6 +37,7 @@ class RoleRows:
     further_w: np.ndarray | None = field(init=False)  # the same for the further tier, None when there is none
     core_at: np.ndarray = field(init=False)
     further_at: np.ndarray = field(init=False)
+    is_further: np.ndarray = field(init=False)  # per requirement: in the further tier
 
     def __post_init__(self) -> None:
         core = self.core if self.core.any() else np.ones_like(self.core)
@@ -44,6 +45,7 @@ class RoleRows:
         set_(self, "positions", np.concatenate([self.cols, self.ex_pos]))
         set_(self, "core_at", np.nonzero(core)[0])
         set_(self, "further_at", np.nonzero(~core)[0])
+        set_(self, "is_further", ~core)
         set_(self, "core_w", self.w[self.core_at] / self.w[self.core_at].sum())
         set_(self, "further_w", self.w[self.further_at] / self.w[self.further_at].sum() if self.further_at.size else None)
 
@@ -100,7 +102,7 @@ class Index:
         new.data = replace(self.data, roles={**self.data.roles, **{r.id: r for r in roles}})
         new.role_ids = list(new.data.roles)
         new.__dict__["_cache"] = {k: v for k, v in self.__dict__.get("_cache", {}).items()
-                                  if k not in ("roles", "language_ids")}
+                                  if k not in ("roles", "language_ids", "role_courses")}
         return new
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -190,6 +192,16 @@ class Index:
                                                                     key=lambda k: (-cc[k, j], -breadth[k], k))]
                     for j in range(cc.shape[1])]
         return self._cached("ranked_courses", make)  # type: ignore[return-value]
+
+    def role_courses(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        """The courses that credit some competency role `r`'s fit reads, and that credit over
+        `role_rows()[r].positions` (what every learning-plan step compares)."""
+        cache = self._cached("role_courses", dict)  # type: ignore[arg-type]
+        if r not in cache:
+            cc = self.course_credit()[:, self.role_rows()[r].positions]
+            useful = np.nonzero((cc > 0).any(axis=1))[0]
+            cache[r] = (useful, cc[useful])
+        return cache[r]
 
     def course_credit(self) -> np.ndarray:
         """Credit each course would give each competency (courses x competencies): what the course
