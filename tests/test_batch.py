@@ -33,7 +33,7 @@ def write_csv(path: Path, rows, *, delimiter=",", encoding="utf-8", header=("emp
 def scores(matcher, path, tmp_path, **kw) -> pd.DataFrame:
     out = tmp_path / f"out-{path.stem}.csv"
     matcher.score_file(path, out, **kw)
-    return pd.read_csv(out, dtype=str, keep_default_na=False)
+    return pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
 FITS = ["best_role", "best_fit", "fit_key-account-manager", "top_missing"]
@@ -108,7 +108,7 @@ def test_formula_cells_are_neutralised(matcher, tmp_path, ext):
     path = write_csv(tmp_path / "evil.csv", rows)
     out = tmp_path / f"o{ext}"
     matcher.score_file(path, out)
-    df = pd.read_csv(out, dtype=str, keep_default_na=False) if ext == ".csv" else pd.read_excel(out, dtype=str).fillna("")
+    df = pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False) if ext == ".csv" else pd.read_excel(out, dtype=str).fillna("")
     for col in df.columns:
         for value in df[col]:
             assert not str(value).startswith(("=", "+", "-", "@", "\t", "\r")), (col, value)
@@ -146,7 +146,7 @@ def test_rerun_is_byte_identical(matcher, tmp_path, ext):
 def test_long_output(matcher, tmp_path):
     out = tmp_path / "long.csv"
     matcher.score_file(write_csv(tmp_path / "e.csv", ROWS), out, fmt="long")
-    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    df = pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert len(df) == 3 * 6 and df.groupby("id")["rank"].apply(lambda s: sorted(s) == [str(i) for i in range(1, 7)]).all()
 
 
@@ -172,13 +172,15 @@ def test_summary_figures_hand_checked(matcher, tmp_path):
     assert demand["schulung-kundenbetreuung"]["employees_helped"] == 1  # only E2 has gaps
     assert s["recommended_courses"]
     matcher.score_file(path, tmp_path / "o2.csv", summary=tmp_path / "s.csv", roles=["junior-account-manager"])
-    assert "fit_distribution,junior-account-manager,at_least_90,fit >= 90,1," in (tmp_path / "s.csv").read_text()
+    text = (tmp_path / "s.csv").read_text(encoding="utf-8-sig")
+    assert "section,role,employees,mean_fit,ready,close,far,at_least_50,at_least_70,at_least_90" in text
+    assert f"fit_by_role,junior-account-manager,2,{j['mean_fit']},1,0,1,1,1,1" in text
 
 
 def test_score_frame_matches_cli(matcher, tmp_path):
     path = ROOT / "examples" / "employees.csv"
     cli = scores(matcher, path, tmp_path)
-    frame = matcher.score_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
+    frame = matcher.score_frame(pd.read_csv(path, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False))
     assert frame["best_role"].tolist() == cli["best_role"].tolist()
     assert frame["fit_key-account-manager"].fillna(-1).tolist() == \
         cli["fit_key-account-manager"].replace("", "-1").astype(float).tolist()

@@ -54,7 +54,7 @@ def test_random_damage_never_misaligns_or_loses_a_row(matcher, tmp_path_factory,
     except InputError:
         assert not out.exists()  # stopped before writing: nothing half-written
         return
-    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    scored = pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     ids = [i for i, _ in rows]
     written = [next(csv.reader([line], skipinitialspace=True))[0] for line in lines]  # the id as the line now has it
     assert len(scored) == n  # every row once
@@ -67,18 +67,18 @@ def test_random_damage_never_misaligns_or_loses_a_row(matcher, tmp_path_factory,
 def test_the_reported_examples(matcher, tmp_path):
     stray = write(tmp_path / "a.csv", ["001,Kaltakquise, SAP,5", "002,Verhandlungsgeschick,3"])
     matcher.score_file(stray, tmp_path / "a.out.csv")
-    a = pd.read_csv(tmp_path / "a.out.csv", dtype=str, keep_default_na=False)
+    a = pd.read_csv(tmp_path / "a.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert a["id"].tolist() == ["001", "002"] and a["status"].tolist() == ["error", "ok"]
     assert "4 fields where the header has 3" in a.loc[0, "reason"]
 
     trailing = write(tmp_path / "b.csv", ["001,Kaltakquise,5,", "002,Verhandlungsgeschick,3,"])
     matcher.score_file(trailing, tmp_path / "b.out.csv")
-    b = pd.read_csv(tmp_path / "b.out.csv", dtype=str, keep_default_na=False)
+    b = pd.read_csv(tmp_path / "b.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert b["id"].tolist() == ["001", "002"] and (b["status"] == "ok").all() and b["years"].tolist() == ["5", "3"]
 
     extra = write(tmp_path / "c.csv", ["001,Kaltakquise,5", "002,SAP,CRM,3", "003,Excel,2"])
     matcher.score_file(extra, tmp_path / "c.out.csv")
-    c = pd.read_csv(tmp_path / "c.out.csv", dtype=str, keep_default_na=False)
+    c = pd.read_csv(tmp_path / "c.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert c["row"].tolist() == ["1", "2", "3"] and c["status"].tolist() == ["ok", "error", "ok"]
 
     unclosed = write(tmp_path / "d.csv", ['001,"Kaltakquise,5', "002,Verhandlungsgeschick,3", "003,SAP,4"])
@@ -89,7 +89,7 @@ def test_the_reported_examples(matcher, tmp_path):
     multiline = write(tmp_path / "e.csv", ['001,"Kaltakquise\nSAP",5', "002,Verhandlungsgeschick,3",
                                            '003,"Führerschein B\nHobbys: Fußball, Lesen, Kochen",4'])
     matcher.score_file(multiline, tmp_path / "e.out.csv")
-    e = pd.read_csv(tmp_path / "e.out.csv", dtype=str, keep_default_na=False)
+    e = pd.read_csv(tmp_path / "e.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert e["id"].tolist() == ["001", "002", "003"] and (e["status"] == "ok").all()  # commas inside a cell are fine
 
 
@@ -97,12 +97,12 @@ def test_cr_line_endings_and_late_umlauts(matcher, tmp_path):
     cr = tmp_path / "cr.csv"
     cr.write_bytes(b"id,skills,years\r001,Kaltakquise,5\r002,SAP,3\r")
     matcher.score_file(cr, tmp_path / "cr.out.csv")
-    assert pd.read_csv(tmp_path / "cr.out.csv", dtype=str)["id"].tolist() == ["001", "002"]
+    assert pd.read_csv(tmp_path / "cr.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str)["id"].tolist() == ["001", "002"]
     late = tmp_path / "late.csv"  # the first umlaut after 64 KB of ASCII, in cp1252
     body = "".join(f"E{i:05d},SAP,3\n" for i in range(8000)) + "E99999,Kommunikationsst\xe4rke,2\n"
     late.write_bytes(("id,skills,years\n" + body).encode("cp1252"))
     matcher.score_file(late, tmp_path / "late.out.csv")
-    out = pd.read_csv(tmp_path / "late.out.csv", dtype=str, keep_default_na=False)
+    out = pd.read_csv(tmp_path / "late.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert (out["status"] == "ok").all() and out["unrecognised"].iloc[-1] == ""  # the umlaut read right
 
 
@@ -110,7 +110,7 @@ def test_years_cells_are_numbers_or_errors(matcher, tmp_path):
     cells = ["5", "5,5", "5 Jahre", "", "-5", "10 Monate", "6 months", "2019", "1e309"]
     src = write(tmp_path / "y.csv", [f'E{i},SAP,"{y}"' for i, y in enumerate(cells)])
     matcher.score_file(src, tmp_path / "y.out.csv")
-    out = pd.read_csv(tmp_path / "y.out.csv", dtype=str, keep_default_na=False)
+    out = pd.read_csv(tmp_path / "y.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert out["status"].tolist() == ["ok"] * 4 + ["error"] * 5
     assert out["years"].tolist()[:4] == ["5", "5.5", "5", ""]
     assert all(r.startswith("years: ") for r in out["reason"].tolist()[4:])

@@ -132,7 +132,7 @@ def test_numbers_and_dates_in_the_skills_column(matcher, tmp_path):
     path = write_csv(tmp_path / "n.csv", ["id", "skills"], [("E1", "42"), ("E2", "2024-01-31"), ("E3", "3.5")])
     out = tmp_path / "o.csv"
     matcher.score_file(path, out)
-    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    df = pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert (df["status"] == "ok").all() and df["best_fit"].astype(float).eq(0).all()
 
 
@@ -155,7 +155,7 @@ def test_xlsx_with_formulas_merged_cells_and_sheets(matcher, tmp_path):
     with pytest.raises(InputError, match="skills column"):
         matcher.score_file(path, tmp_path / "o.csv")  # first sheet has no such column: clear error
     matcher.score_file(path, tmp_path / "o.csv", sheet="Staff")
-    df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(tmp_path / "o.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert len(df) == 4 and df.loc[0, "status"] == "ok"
     assert df.loc[3, "reason"] == "empty skills"  # the merged cell's hidden half
     code = main(["batch", str(path), "-o", str(tmp_path / "o2.csv"), "--sheet", "Nope"])
@@ -171,7 +171,7 @@ def test_parquet_with_unexpected_types(matcher, tmp_path):
                       "years": pa.array([b"5", b"x", None], pa.binary())})
     pq.write_table(table, tmp_path / "w.parquet")
     matcher.score_file(tmp_path / "w.parquet", tmp_path / "o.csv")
-    df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    df = pd.read_csv(tmp_path / "o.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert df["status"].tolist() == ["ok", "error", "ok"] and df.loc[1, "reason"] == "empty skills"
     assert df["years"].tolist()[0] == "5"
 
@@ -488,7 +488,7 @@ def test_batch_reads_a_pipe(tmp_path):
     proc = subprocess.run([exe, "batch", "/dev/stdin", "-o", str(tmp_path / "o.csv")],
                           input=b"id,skills\nE1,SAP\nE2,Kaltakquise\n", capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert pd.read_csv(tmp_path / "o.csv", dtype=str)["id"].tolist() == ["E1", "E2"]
+    assert pd.read_csv(tmp_path / "o.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str)["id"].tolist() == ["E1", "E2"]
 
 
 EVIL_ROLES = {
@@ -596,7 +596,7 @@ def test_outputs_are_checked_before_any_work(capsys, tmp_path):
              (["-o", "/dev/null"], "not a regular file"),
              (["-o", str(tmp_path / "o.csv"), "--summary", str(src)], "same file"),
              (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "o.csv")], "same file"),
-             (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "s.xlsx")], "unknown summary format"),
+             (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "s.txt")], "unknown summary format"),
              (["-o", str(tmp_path / "o.csv"), "--summary", str(tmp_path / "nodir" / "s.json")], "does not exist")]
     for argv, message in cases:
         code, _, err = cli(capsys, "batch", str(src), *argv)
@@ -647,7 +647,7 @@ def test_xlsx_ids_read_as_excel_shows_them(matcher, tmp_path):
     ws.cell(row=8, column=3, value=5.0)
     wb.save(tmp_path / "ids.xlsx")
     matcher.score_file(tmp_path / "ids.xlsx", tmp_path / "o.csv")
-    out = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    out = pd.read_csv(tmp_path / "o.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert out["id"].tolist() == ["00123", "NA", "NULL", "None", "N/A", "nan", "00123"]
     assert (out["status"] == "ok").all() and out["years"].tolist()[-1] == "5"
 
@@ -681,13 +681,13 @@ def test_third_review_round(matcher, tmp_path):
     src.write_bytes("id,skills\n1,\"Französisch C1; Verhandlungsgeschick\"\n".encode() + body.encode()
                     + "999999,Franz\xf6sisch\n".encode("cp1252"))
     matcher.score_file(src, tmp_path / "late.out.csv")
-    out = pd.read_csv(tmp_path / "late.out.csv", dtype=str, keep_default_na=False)
+    out = pd.read_csv(tmp_path / "late.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert out.loc[0, "unrecognised"] == "" and out["status"].iloc[-1] == "error"
     wide = tmp_path / "wide.csv"
     names = ["id", "skills"] + [f"c{i}" for i in range(20_000)]
     wide.write_text(",".join(names) + "\n" + ",".join(["1", "SAP"] + ["x"] * 20_000) + "\n", encoding="utf-8")
     matcher.score_file(wide, tmp_path / "wide.out.csv")
-    assert pd.read_csv(tmp_path / "wide.out.csv", dtype=str)["status"].tolist() == ["ok"]
+    assert pd.read_csv(tmp_path / "wide.out.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str)["status"].tolist() == ["ok"]
     with pytest.raises(MatcherError, match="more than once"):
         matcher.score_frame(pd.DataFrame([["a", "SAP", "b"]], columns=["id", "skills", "skills"]))
     na = matcher.score_frame(pd.DataFrame({"id": ["E1", pd.NA], "skills": ["SAP", "SAP"]}))

@@ -88,7 +88,7 @@ def test_batch_upload_returns_the_scored_file(client):
     export = (ROOT / "examples" / "employees.csv").read_bytes()
     got = client.post("/api/batch?output=csv", files={"file": ("employees.csv", export, "text/csv")})
     assert got.status_code == 200 and "employees.scores.csv" in got.headers["content-disposition"]
-    df = pd.read_csv(io.BytesIO(got.content), dtype=str, keep_default_na=False)
+    df = pd.read_csv(io.BytesIO(got.content), sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert len(df) == 200 and {"best_role", "best_fit", "best_band"} <= set(df.columns)
     got = client.post("/api/batch?output=xlsx&role=account-manager", files={"file": ("e.csv", export)})
     assert got.status_code == 200 and got.content[:2] == b"PK"

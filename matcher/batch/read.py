@@ -45,6 +45,10 @@ class Layout:
     years_col: str | None = None
     columns: tuple[str, ...] = ()
     sheet: str | int = 0  # XLSX: sheet name or position
+    keep: tuple[str, ...] = ()  # input columns carried into the output (and available to --group-by)
+
+
+KEEP = "keep:"  # prefix of a carried input column in a chunk (never meets a score column)
 
 
 def _detect_encoding(path: Path) -> str:
@@ -205,7 +209,7 @@ def detect_layout(path: Path | str, *, id_col: str | None = None, skills_col: st
 
 
 def select_columns(df: "pd.DataFrame", layout: Layout) -> "pd.DataFrame":
-    """The three columns the scorer needs, as strings: id, skills, years."""
+    """The three columns the scorer needs, as strings (id, skills, years), and the kept ones."""
     import pandas as pd
 
     out = pd.DataFrame(index=df.index)
@@ -213,6 +217,8 @@ def select_columns(df: "pd.DataFrame", layout: Layout) -> "pd.DataFrame":
     out["skills"] = _text_column(df[layout.skills_col])
     out["years"] = _text_column(df[layout.years_col]) if layout.years_col else ""
     out["problem"] = ""
+    for name in layout.keep:
+        out[KEEP + name] = _text_column(df[name])
     return out.reset_index(drop=True)
 
 
@@ -251,20 +257,23 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
             from . import excel
 
             want = [layout.columns.index(c) if c else -1 for c in (layout.id_col, layout.skills_col, layout.years_col)]
+            kept = [layout.columns.index(c) for c in layout.keep]
+            names = ["id", "skills", "years", "problem", *(KEEP + c for c in layout.keep)]
             buf: list[list[str]] = []
             for cells in excel.rows(layout.path, layout.sheet, len(layout.columns)):
-                buf.append([cells[i] if i >= 0 else "" for i in want] + [""])
+                buf.append([cells[i] if i >= 0 else "" for i in want] + [""] + [cells[i] for i in kept])
                 if len(buf) >= chunk_rows:
-                    yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"], dtype=object)
+                    yield pd.DataFrame(buf, columns=names, dtype=object)
                     buf = []
             if buf:
-                yield pd.DataFrame(buf, columns=["id", "skills", "years", "problem"], dtype=object)
+                yield pd.DataFrame(buf, columns=names, dtype=object)
             return
         if layout.fmt == "parquet":
             import pyarrow.parquet as pq
 
             pf = pq.ParquetFile(layout.path)
-            cols = [c for c in (layout.id_col, layout.skills_col, layout.years_col) if c]
+            cols = list(dict.fromkeys([c for c in (layout.id_col, layout.skills_col, layout.years_col) if c]
+                                      + list(layout.keep)))
             for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
                 yield select_columns(batch.to_pandas(), layout)
             return
@@ -281,24 +290,26 @@ def read_chunks(layout: Layout, chunk_rows: int = CHUNK_ROWS, *, long_input: boo
 def _csv_chunks(layout: Layout, chunk_rows: int, progress: Callable[[int], None] | None) -> Iterator["pd.DataFrame"]:
     """CSV rows as chunks, each input record exactly once and in order.
 
-    A record whose field count differs from the header's, or whose quoted cell swallowed what
-    look like further rows (a quote opened and never closed), keeps its place with a `problem`
-    (its row becomes an error with that reason): it is never re-aligned, merged or dropped.
-    Surplus fields that are all empty (a delimiter at the end of data lines) are harmless.
+    A record whose field count differs from the header's, or whose quoted cell swallowed what look
+    like further rows (a quote never closed), keeps its place with a `problem` (its row becomes an
+    error with that reason): never re-aligned, merged or dropped. All-empty surplus fields are harmless.
     """
     import pandas as pd
 
     cols = {name: i for i, name in enumerate(layout.columns)}
     width = len(layout.columns)
     want = [cols[c] if c else -1 for c in (layout.id_col, layout.skills_col, layout.years_col)]
+    kept = [cols[c] for c in layout.keep]
+    names = ("id", "skills", "years", "problem", *(KEEP + c for c in layout.keep))
     csv.field_size_limit(max(MAX_CELL_CHARS * 100, 1 << 24))
     with layout.path.open("rb") as raw:
         text = io.TextIOWrapper(raw, encoding=layout.encoding, errors="replace", newline=None)
         # strict: a quote closed in the middle of a field, or never closed, stops the run with the
         # line, rather than letting the rows after it slide into one cell
         reader = csv.reader(text, delimiter=layout.delimiter, skipinitialspace=True, strict=True)
-        columns: tuple[list[str], ...] = ([], [], [], [])  # id, skills, years, problem
-        ident, skills, years, problems = columns
+        columns: tuple[list[str], ...] = tuple([] for _ in names)  # id, skills, years, problem, kept...
+        ident, skills, years, problems = columns[:4]
+        extra = columns[4:]
         i_id, i_skills, i_years = want
         try:
             next(reader, None)  # the header
@@ -320,6 +331,8 @@ def _csv_chunks(layout: Layout, chunk_rows: int, progress: Callable[[int], None]
                 skills.append(fields[i_skills])
                 years.append(fields[i_years] if i_years >= 0 else "")
                 problems.append("")
+                for column, i in zip(extra, kept):
+                    column.append(fields[i])
             else:
                 if not fields or (n == 1 and not fields[0].strip()):
                     continue  # a blank line is not a record
@@ -328,17 +341,18 @@ def _csv_chunks(layout: Layout, chunk_rows: int, progress: Callable[[int], None]
                                      f"lines after it (up to line {line}) would be read into one cell; nothing was "
                                      "written", fix="close the quote in that row of the export (or remove it), then "
                                                     "run again")
-                for column, i in zip(columns, want):
+                for column, i in zip(columns[:3] + extra, want + kept):
                     column.append(fields[i] if 0 <= i < n else "")
                 problems.append(_record_problem(fields, width))
             if len(ident) >= chunk_rows:
-                yield pd.DataFrame(dict(zip(("id", "skills", "years", "problem"), columns)))
-                columns = ([], [], [], [])
-                ident, skills, years, problems = columns
+                yield pd.DataFrame(dict(zip(names, columns)))
+                columns = tuple([] for _ in names)
+                ident, skills, years, problems = columns[:4]
+                extra = columns[4:]
                 if progress:
                     progress(raw.tell())
         if ident:
-            yield pd.DataFrame(dict(zip(("id", "skills", "years", "problem"), columns)))
+            yield pd.DataFrame(dict(zip(names, columns)))
 
 
 def _quoting_error(path: Path, line: int, exc: csv.Error) -> InputError:
@@ -383,10 +397,8 @@ def _shape(text: str) -> str:
 
 
 def _long_to_wide(chunks: Iterable["pd.DataFrame"], chunk_rows: int) -> Iterator["pd.DataFrame"]:
-    """One row per employee and skill -> one row per employee (skills joined), in order of first appearance.
-
-    Employees may be spread over the file, so this holds one list per employee in memory.
-    """
+    """One row per employee and skill -> one per employee (skills joined, first appearance order;
+    employees may be spread over the file, so this holds one list per employee in memory)."""
     import pandas as pd
 
     skills: dict[str, list[str]] = {}

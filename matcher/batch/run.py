@@ -8,12 +8,14 @@ complete; SIGTERM cleans up like Ctrl-C.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
@@ -23,12 +25,14 @@ from ..errors import InputError, UsageError
 from ..fsutil import atomic_write_bytes
 from ..limits import CHUNK_ROWS
 from ..score import role_positions
-from .read import ID_NAMES, SKILL_NAMES, YEARS_NAMES, Layout, detect_layout, pick_column, read_chunks, select_columns
+from .read import (
+    ID_NAMES, KEEP, SKILL_NAMES, YEARS_NAMES, Layout, detect_layout, pick_column, read_chunks, select_columns,
+)
 from .local import local_chunks, workers_for
 from .score import ChunkScores, mark_duplicates, score_chunk
 from .summary import Summary
 from .read import staged_input
-from .write import Writer, to_long
+from .write import Writer, _write_xlsx, neutralise_csv_text, to_long
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -66,9 +70,11 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def _chunk_source(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], *, engine: str, scheduler: str | None,
                   chunk_rows: int, long_input: bool, lang: str, workers: int | None,
-                  progress: Callable[[int], None] | None) -> Iterator[ChunkScores]:
+                  progress: Callable[[int], None] | None, group_by: str | None = None) -> Iterator[ChunkScores]:
     """Scored chunks, in file order: read here, scored here (or in local workers) or on a Dask cluster."""
     chunks = read_chunks(layout, chunk_rows, long_input=long_input, progress=progress)
+    if group_by:
+        chunks = (c.assign(group=c[KEEP + group_by]) for c in chunks)
     if engine == "pandas":
         size = layout.path.stat().st_size if layout.path.is_file() else None
         yield from local_chunks(p, chunks, chosen, lang, workers_for(size, workers))
@@ -83,23 +89,55 @@ def score_file(p: "Pipeline", input_path: Path | str, output: Path | str, *, sum
                years_col: str | None = None, fmt: str = "wide", long_input: bool = False, engine: str = "pandas",
                scheduler: str | None = None, chunk_rows: int = CHUNK_ROWS, lang: str = "de",
                show_progress: bool = False, sheet: str | int = 0, workers: int | None = None,
-               shortlist: bool = False) -> BatchReport:
+               shortlist: bool = False, keep_cols: Sequence[str] | None = None, group_by: str | None = None,
+               report: Path | str | None = None, unrecognised: Path | str | None = None) -> BatchReport:
     """Score an export file and write the results (and the summary) atomically.
 
     `workers`: processes scoring chunks with the local engine (default: two on a large file
     where the platform can fork, else one); the output is the same for any number.
     `shortlist`: one role (a vacancy); the rows are written best first with a `rank` column,
-    so they are held until the end (a shortlist of a million rows needs about 1 GB)."""
+    so they are held until the end (a shortlist of a million rows needs about 1 GB).
+    `keep_cols`: the input columns carried into the output, before the scores (None: all; []:
+    none). `group_by`: a column whose groups the summary and the report break down by.
+    `report`: a self-contained HTML report; `unrecognised`: a CSV of the skills not recognised."""
     start = time.perf_counter()
     chosen = role_positions(p.ix, roles)
     out_path = Path(output)
     summary_path = Path(summary) if summary else None
-    _check_targets(Path(input_path), out_path, summary_path)
+    extras = Extras(Path(report) if report else None, Path(unrecognised) if unrecognised else None, group_by, lang)
+    _check_targets(Path(input_path), out_path, summary_path, extras)
     with staged_input(Path(input_path)) as source:
         layout = detect_layout(source, id_col=id_col, skills_col=skills_col, years_col=years_col, sheet=sheet)
+        layout = replace(layout, keep=_kept(layout, keep_cols, group_by, long_input))
         return _score_layout(p, layout, chosen, out_path, summary_path, start=start, fmt=fmt, long_input=long_input,
                              engine=engine, scheduler=scheduler, chunk_rows=chunk_rows, lang=lang,
-                             show_progress=show_progress, workers=workers, shortlist=shortlist)
+                             show_progress=show_progress, workers=workers, shortlist=shortlist, extras=extras)
+
+
+@dataclass(frozen=True)
+class Extras:
+    """The outputs besides the scores and the summary."""
+
+    report: Path | None = None
+    unrecognised: Path | None = None
+    group_by: str | None = None
+    lang: str = "de"
+
+
+def _kept(layout: Layout, keep_cols: Sequence[str] | None, group_by: str | None, long_input: bool) -> tuple[str, ...]:
+    """The input columns to carry: all by default, in their order; the --group-by one always."""
+    names = list(layout.columns)
+    wanted = [str(c) for c in keep_cols] if keep_cols is not None else names
+    missing = [c for c in [*wanted, *([group_by] if group_by else [])] if c not in names]
+    if missing:
+        raise UsageError(f"no column {', '.join(map(repr, missing))} in {layout.path.name} (it has: "
+                         f"{', '.join(names[:20])})", fix="name columns exactly as in the file's header")
+    if long_input:  # one row per skill: there is no one value per employee to carry, but a group
+        wanted = []
+    keep = [c for c in names if c in wanted]
+    if group_by and group_by not in keep:
+        keep.append(group_by)
+    return tuple(keep)
 
 
 def ranked(scores: "pd.DataFrame") -> "pd.DataFrame":
@@ -121,12 +159,19 @@ def ranked(scores: "pd.DataFrame") -> "pd.DataFrame":
 
 
 OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
-SUMMARY_FORMATS = (".json", ".csv")
+SUMMARY_FORMATS = (".json", ".csv", ".xlsx")
 
 
-def _check_targets(source: Path, out: Path, summary: Path | None) -> None:
+def _check_targets(source: Path, out: Path, summary: Path | None, extras: "Extras | None" = None) -> None:
     """Refuse, before any work, outputs that would be written in the wrong format or over an input."""
     named = [("the input", source), ("the output (-o)", out)] + ([("the summary", summary)] if summary else [])
+    if extras is not None:
+        named += [(what, path) for what, path in (("the report", extras.report), ("the unrecognised list",
+                                                                                 extras.unrecognised)) if path]
+        if extras.report and extras.report.suffix.lower() not in (".html", ".htm"):
+            raise UsageError(f"--report {extras.report}: the report is HTML", fix="name it .html")
+        if extras.unrecognised and extras.unrecognised.suffix.lower() != ".csv":
+            raise UsageError(f"--unrecognised {extras.unrecognised}: the list is CSV", fix="name it .csv")
     for i, (what, path) in enumerate(named):
         for other_what, other in named[:i]:
             if _same_file(path, other):
@@ -142,7 +187,7 @@ def _check_targets(source: Path, out: Path, summary: Path | None) -> None:
                          fix="name the output .csv, .xlsx or .parquet")
     if summary is not None and summary.suffix.lower() not in SUMMARY_FORMATS:
         raise UsageError(f"--summary {summary}: unknown summary format {summary.suffix or '(no extension)'!r}",
-                         fix="name the summary .json or .csv")
+                         fix="name the summary .json, .csv or .xlsx")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -154,11 +199,19 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_path: Path, summary_path: Path | None, *,
                   start: float, fmt: str, long_input: bool, engine: str, scheduler: str | None, chunk_rows: int,
-                  lang: str, show_progress: bool, workers: int | None, shortlist: bool = False) -> BatchReport:
-    writer = Writer(out_path, OUTPUT_FORMATS[out_path.suffix.lower()])
-    if summary_path is not None:
-        Writer.check_directory(summary_path)
-    acc = Summary(p.ix, chosen)
+                  lang: str, show_progress: bool, workers: int | None, shortlist: bool = False,
+                  extras: Extras = Extras()) -> BatchReport:
+    writer = Writer(out_path, OUTPUT_FORMATS[out_path.suffix.lower()], bom=True,
+                    delimiter=layout.delimiter if layout.fmt == "csv" else (";" if lang == "de" else ","),
+                    labels=_labels(p, lang))
+    for extra in (summary_path, extras.report, extras.unrecognised):
+        if extra is not None:
+            Writer.check_directory(extra)
+    acc = Summary(p.ix, chosen, group_by=extras.group_by)
+    if extras.report is not None:
+        from .report import preload
+
+        preload()  # the plotting library loads while the rows are scored
     seen: dict[str, int] = {}
     row_no = 0
     held: list[Any] = []  # a shortlist's chunks, ranked at the end
@@ -166,7 +219,8 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
     try:
         with _sigterm_as_interrupt(), bar:
             for chunk in _chunk_source(p, layout, chosen, engine=engine, scheduler=scheduler, chunk_rows=chunk_rows,
-                                       long_input=long_input, lang=lang, workers=workers, progress=bar.update_bytes):
+                                       long_input=long_input, lang=lang, workers=workers, progress=bar.update_bytes,
+                                       group_by=extras.group_by):
                 scores = chunk.frame
                 n = len(scores)
                 scores.insert(0, "row", np.arange(row_no + 1, row_no + n + 1))
@@ -184,9 +238,8 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                 import pandas as pd
 
                 writer.write(ranked(pd.concat(held, ignore_index=True)))
-            summary_bytes = None if summary_path is None else (
-                acc.to_csv_bytes() if summary_path.suffix.lower() == ".csv"
-                else (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            summary_bytes = None if summary_path is None else _summary_bytes(acc, summary_path)
+            writer.sheets = acc.tables() if writer.fmt == "xlsx" else None  # the summary in the same workbook
             writer.commit()
     except FileExistsError:  # never the case for our own temporary name, unless something was planted there
         writer.abort(remove=False)
@@ -201,15 +254,61 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
     except BaseException:
         writer.abort()
         raise
-    if summary_path is not None and summary_bytes is not None:
+    later = [(summary_path, summary_bytes)]
+    if extras.report is not None:
+        from .report import render_report
+
+        later.append((extras.report, render_report(acc, layout.path.name, extras.lang).encode("utf-8")))
+    if extras.unrecognised is not None:
+        later.append((extras.unrecognised, _unrecognised_csv(p, acc, layout.delimiter if layout.fmt == "csv" else ";")))
+    for path, content in later:
+        if path is None or content is None:
+            continue
         try:
-            atomic_write_bytes(summary_path, summary_bytes)
+            atomic_write_bytes(path, content)
         except OSError as exc:
-            raise InputError(f"the scores were written to {out_path}, but the summary could not be written to "
-                             f"{summary_path} ({exc.strerror or exc})",
-                             fix="free disk space or choose another --summary location, then run again") from None
+            raise InputError(f"the scores were written to {out_path}, but {path} could not be written "
+                             f"({exc.strerror or exc})",
+                             fix="free disk space or choose another location for it, then run again") from None
     return BatchReport(acc.rows, acc.scored, dict(acc.errors), acc.duplicates, time.perf_counter() - start, out_path,
                        summary_path)
+
+
+def _summary_bytes(acc: Summary, path: Path) -> bytes:
+    kind = path.suffix.lower()
+    if kind == ".csv":
+        return acc.to_csv_bytes()
+    if kind == ".xlsx":
+        buf = io.BytesIO()
+        _write_xlsx(buf, [], {}, acc.tables(), scores=False)
+        return buf.getvalue()
+    return (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _unrecognised_csv(p: "Pipeline", acc: Summary, delimiter: str) -> bytes:
+    """text, count, closest plausible competency: what HR turns into overlay aliases."""
+    comps = p.ix.data.competencies
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerow(["text", "count", "closest_id", "closest_label"])
+    for text, count, hint in acc.unrecognised():
+        w.writerow([text, count, hint, comps[hint].label_de if hint in comps else ""])
+    return ("\ufeff" + neutralise_csv_text(buf.getvalue())).encode("utf-8")
+
+
+def _labels(p: "Pipeline", lang: str) -> dict[str, str]:
+    """Readable XLSX headers: role titles in the chosen language for the fit columns."""
+    de = lang == "de"
+    out = {"best_role": "Bester Beruf" if de else "Best role", "best_fit": "Passung" if de else "Fit",
+           "best_band": "Stufe" if de else "Band", "best_core": "Kern" if de else "Core",
+           "years_gate": "Jahre erfüllt" if de else "Years gate", "gates": "Voraussetzungen" if de else "Gates",
+           "unmet_gates": "Offene Voraussetzungen" if de else "Unmet gates",
+           "top_missing": "Es fehlt" if de else "Top missing", "suggested_courses": "Kurse" if de else "Courses",
+           "unrecognised": "Nicht erkannt" if de else "Not recognised", "reason": "Grund" if de else "Reason",
+           "years": "Jahre" if de else "Years", "rank": "Rang" if de else "Rank", "row": "Zeile" if de else "Row"}
+    for rid, role in p.ix.data.roles.items():
+        out[f"fit_{rid}"] = f"{'Passung' if de else 'Fit'}: {role.title(lang)}"
+    return out
 
 
 class _Progress:

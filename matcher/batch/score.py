@@ -18,13 +18,14 @@ import numpy as np
 from ..limits import MAX_CELL_CHARS
 from ..parse import years_value
 from ..score import BANDS, STATUS, GateSpec, Scores, gap_order, gate_specs, helpful_courses
+from .read import KEEP
 from .summary import Tally, tally
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..index import Index
-    from ..pipeline import Pipeline
+    from ..pipeline import Pipeline, Reading
 
 TOP_MISSING = 3
 _WORD = re.compile(r"[^\W_]")
@@ -101,7 +102,28 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     out["suggested_courses"] = courses
     out["unrecognised"] = ["; ".join(u) for u in p.unrecognised(reading)]
     reasons = out["reason"].tolist()
-    return ChunkScores(out, tally(ix, tuple(chosen), scores.fits, bands, scores.credit, best, ok, reasons))
+    groups = chunk["group"].tolist() if "group" in chunk else None
+    summary = tally(ix, tuple(chosen), scores.fits, bands, scores.credit, best, ok, reasons, groups, _unread(reading))
+    kept = [c for c in chunk.columns if c.startswith(KEEP)]
+    if kept:  # the input's own columns first, each under its name (prefixed when a score column has it)
+        taken = set(out.columns) | {"row", "note", "rank"}
+        names = [c[len(KEEP):] if c[len(KEEP):] not in taken else f"input_{c[len(KEEP):]}" for c in kept]
+        out = pd.concat([pd.DataFrame({n: chunk[c].to_numpy() for n, c in zip(names, kept)}), out], axis=1)
+    return ChunkScores(out, summary)
+
+
+def _unread(reading: "Reading") -> dict[str, list]:
+    """Per unrecognised item text: how often it was named, and the closest plausible competency."""
+    bad = [k for k, r in enumerate(reading.distinct) if r.method == "none" and r.raw.strip()]
+    if not bad:
+        return {}
+    counts = np.bincount(reading.codes, minlength=len(reading.distinct))
+    out: dict[str, list] = {}
+    for k in bad:
+        r = reading.distinct[k]
+        entry = out.setdefault(r.raw.strip(), [0, r.hint.id if r.hint is not None else ""])
+        entry[0] += int(counts[k])
+    return out
 
 
 def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np.ndarray,

@@ -1,6 +1,9 @@
-"""The training-needs summary: fit distribution, common gaps and course demand, chunk by chunk.
+"""The training-needs summary: fit distribution, common gaps and course demand, chunk by chunk,
+for the whole workforce and per group (`--group-by`), plus the skills nobody's tree recognised.
 
-Course gains use `score.course_gains`, the rule the single-candidate learning plan uses.
+Course gains use `score.course_gains`, the rule the single-candidate learning plan uses. Each
+chunk's share (`Tally`) is small arrays computed where the chunk is scored (possibly a worker
+process), so that the credit matrix never travels.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,98 +21,50 @@ from .write import neutralise_csv_text
 if TYPE_CHECKING:  # pragma: no cover
     from ..index import Index
 
-
-@dataclass(frozen=True)
-class Tally:
-    """What one chunk adds to the summary: small arrays, computed where the chunk is scored
-    (possibly a worker process), so that the credit matrix never travels."""
-
-    rows: int
-    errors: dict[str, int]
-    fit_counts: dict[str, dict[str, float]]  # role id -> n, sum, counts at or above 50/70/90, and per band
-    gap_weight: dict[str, np.ndarray]  # role id -> per requirement: summed weighted gap
-    gap_count: dict[str, np.ndarray]  # role id -> per requirement: employees not fully covering it
-    course_helped: np.ndarray  # per course: employees it would help
-    course_gain: np.ndarray  # per course: fit points it would add, summed
-
-
-def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray], credit: np.ndarray,
-          target: np.ndarray, ok: np.ndarray, reasons: list[str]) -> Tally:
-    """The summary's share of one chunk: fit distribution and gaps per chosen role, and course
-    demand for each employee's target role (the best, or the --role one)."""
-    errors: dict[str, int] = {}
-    for reason, good in zip(reasons, ok.tolist()):
-        if not good:
-            errors[reason] = errors.get(reason, 0) + 1
-    fit_counts, gap_weight, gap_count = {}, {}, {}
-    for r in chosen:
-        rid = ix.role_ids[r]
-        f = np.round(fits[ok, r], 1)  # the fits as written in the output
-        b = bands[r][ok]
-        fit_counts[rid] = {"n": int(f.size), "sum": float(f.sum()),
-                           **{str(t): int((f >= t).sum()) for t in (50, 70, 90)},
-                           **{name: int((b == k).sum()) for k, name in enumerate(BANDS)}}
-        rr = ix.role_rows()[r]
-        cr = requirement_credit(rr, credit[ok][:, rr.positions])
-        gap_weight[rid] = (rr.w * (1 - cr)).sum(axis=0)
-        gap_count[rid] = (cr < 1).sum(axis=0).astype(np.float64)
-    helped = np.zeros(len(ix.course_ids))
-    gained = np.zeros(len(ix.course_ids))
-    for r in np.unique(target[ok]).tolist():
-        gain = course_gains(ix, r, credit[ok & (target == r)])
-        helped += (gain > 1e-9).sum(axis=0)
-        gained += gain.sum(axis=0)
-    return Tally(len(ok), errors, fit_counts, gap_weight, gap_count, helped, gained)
+BINS = 10  # the fit histogram: 0-10, 10-20, ..., 90-100
+MAX_UNREAD = 50_000  # distinct unrecognised texts counted (the rarest beyond this are dropped)
+MAX_GROUPS = 200  # groups reported (a column with more values is no grouping)
 
 
 @dataclass
-class Summary:
-    """Accumulates, chunk by chunk, what a manager reads: fit distribution, common gaps, course demand."""
+class Part:
+    """Fit distribution, gaps and course demand of some employees (all, or one group)."""
 
-    ix: "Index"
-    chosen: tuple[int, ...]
-    rows: int = 0
-    scored: int = 0
-    errors: dict[str, int] = field(default_factory=dict)
-    duplicates: int = 0
-    fit_counts: dict[str, dict[str, float]] = field(default_factory=dict)
-    gap_weight: dict[str, np.ndarray] = field(default_factory=dict)
-    gap_count: dict[str, np.ndarray] = field(default_factory=dict)
-    course_helped: np.ndarray | None = None
-    course_gain: np.ndarray | None = None
+    fit_counts: dict[str, dict[str, float]] = field(default_factory=dict)  # role -> n, sum, >=50/70/90, bands
+    hist: dict[str, np.ndarray] = field(default_factory=dict)  # role -> employees per 10-point fit bin
+    gap_weight: dict[str, np.ndarray] = field(default_factory=dict)  # role -> per requirement: summed weighted gap
+    gap_count: dict[str, np.ndarray] = field(default_factory=dict)  # role -> per requirement: employees short of it
+    course_helped: np.ndarray | None = None  # per course: employees it would help
+    course_gain: np.ndarray | None = None  # per course: fit points it would add, summed
 
-    def add(self, t: Tally) -> None:
-        self.rows += t.rows
-        self.scored += t.rows - sum(t.errors.values())
-        for reason, count in t.errors.items():
-            self.errors[reason] = self.errors.get(reason, 0) + count
-        for rid, counts in t.fit_counts.items():
-            mine = self.fit_counts.setdefault(rid, {"n": 0, "sum": 0.0, "50": 0, "70": 0, "90": 0,
-                                                    **{b: 0 for b in BANDS}})
+    def add(self, other: "Part") -> None:
+        for rid, counts in other.fit_counts.items():
+            mine = self.fit_counts.setdefault(rid, dict.fromkeys(counts, 0))
             for k, v in counts.items():
                 mine[k] += v
-            self.gap_weight[rid] = self.gap_weight.get(rid, 0) + t.gap_weight[rid]
-            self.gap_count[rid] = self.gap_count.get(rid, 0) + t.gap_count[rid]
-        self.course_helped = t.course_helped if self.course_helped is None else self.course_helped + t.course_helped
-        self.course_gain = t.course_gain if self.course_gain is None else self.course_gain + t.course_gain
+            for name in ("hist", "gap_weight", "gap_count"):
+                acc = getattr(self, name)
+                acc[rid] = acc.get(rid, 0) + getattr(other, name)[rid]
+        for name in ("course_helped", "course_gain"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(self, name, theirs if mine is None else mine + theirs)
 
-    def to_dict(self, top: int = 10) -> dict:
-        ix = self.ix
+    def to_dict(self, ix: "Index", top: int = 10) -> dict:
         comps = ix.data.competencies
         roles = {}
         for rid, c in self.fit_counts.items():
-            r = ix.role_ids.index(rid)
-            rr = ix.role_rows()[r]
-            cols, w = rr.cols, rr.w
+            rr = ix.role_rows()[ix.role_ids.index(rid)]
             gw, gc = self.gap_weight[rid], self.gap_count[rid]
-            order = sorted(range(cols.size), key=lambda j: (not rr.core[j], -gw[j], -gc[j], j))[:top]
+            order = sorted(range(rr.cols.size), key=lambda j: (not rr.core[j], -gw[j], -gc[j], j))[:top]
             roles[rid] = {
-                "employees": c["n"], "mean_fit": round(c["sum"] / c["n"], 1) if c["n"] else None,
-                "at_least_50": c["50"], "at_least_70": c["70"], "at_least_90": c["90"],
-                "bands": {b: c[b] for b in BANDS},
-                "top_missing": [{"id": ix.comp_ids[cols[j]], "label_de": comps[ix.comp_ids[cols[j]]].label_de,
-                                 "tier": "core" if rr.core[j] else "further", "weight": round(float(w[j]), 2), "employees_missing": int(gc[j]),
-                                 "weighted_gap": round(float(gw[j]), 2)} for j in order if gc[j] > 0],
+                "employees": int(c["n"]), "mean_fit": round(c["sum"] / c["n"], 1) if c["n"] else None,
+                "at_least_50": int(c["50"]), "at_least_70": int(c["70"]), "at_least_90": int(c["90"]),
+                "bands": {b: int(c[b]) for b in BANDS},
+                "histogram": [int(x) for x in self.hist[rid]],
+                "top_missing": [{"id": ix.comp_ids[rr.cols[j]], "label_de": comps[ix.comp_ids[rr.cols[j]]].label_de,
+                                 "tier": "core" if rr.core[j] else "further", "weight": round(float(rr.w[j]), 2),
+                                 "employees_missing": int(gc[j]), "weighted_gap": round(float(gw[j]), 2)}
+                                for j in order if gc[j] > 0],
             }
         courses = []
         if self.course_gain is not None and self.course_helped is not None:
@@ -120,30 +75,155 @@ class Summary:
                                 "total_fit_added": round(float(self.course_gain[k]), 1),
                                 "mean_fit_added": round(float(self.course_gain[k]) / self.course_helped[k], 2)
                                 if self.course_helped[k] else 0.0})
-        return {
-            "schema_version": 2, "rows": self.rows, "scored": self.scored, "errors": dict(sorted(self.errors.items())),
-            "duplicate_ids": self.duplicates, "roles": roles, "course_demand": courses,
+        return {"roles": roles, "course_demand": courses}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one chunk adds to the summary."""
+
+    rows: int
+    errors: dict[str, int]
+    part: Part
+    groups: dict[str, Part]
+    unread: dict[str, list[Any]]  # text -> [count, closest competency id or ""]
+
+
+def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray], credit: np.ndarray,
+          target: np.ndarray, ok: np.ndarray, reasons: list[str], groups: list[str] | None = None,
+          unread: dict[str, list[Any]] | None = None) -> Tally:
+    """The summary's share of one chunk: fit distribution and gaps per chosen role, and course
+    demand for each employee's target role (the best, or the --role one); per group as well.
+
+    The per-employee gaps and course gains are computed once and summed per group, so a
+    breakdown costs sums, not another scoring of the chunk."""
+    errors: dict[str, int] = {}
+    for reason, good in zip(reasons, ok.tolist()):
+        if not good:
+            errors[reason] = errors.get(reason, 0) + 1
+    gaps = {}
+    for r in chosen:
+        rr = ix.role_rows()[r]
+        cr = requirement_credit(rr, credit[:, rr.positions])
+        gaps[r] = (rr.w * (1 - cr), (cr < 1).astype(np.float64))
+    gains = np.zeros((len(ok), len(ix.course_ids)))
+    for r in np.unique(target[ok]).tolist():
+        rows = ok & (target == r)
+        gains[rows] = course_gains(ix, r, credit[rows])
+    parts: dict[str, Part] = {}
+    if groups is not None:
+        labels = np.asarray(groups, dtype=object)
+        for g in dict.fromkeys(labels[ok].tolist()):
+            parts[str(g)] = _part(ix, chosen, fits, bands, gaps, gains, ok & (labels == g))
+    return Tally(len(ok), errors, _part(ix, chosen, fits, bands, gaps, gains, ok), parts, unread or {})
+
+
+def _part(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray],
+          gaps: dict[int, tuple[np.ndarray, np.ndarray]], gains: np.ndarray, mask: np.ndarray) -> Part:
+    part = Part()
+    for r in chosen:
+        rid = ix.role_ids[r]
+        f = np.round(fits[mask, r], 1)  # the fits as written in the output
+        b = bands[r][mask]
+        part.fit_counts[rid] = {"n": int(f.size), "sum": float(f.sum()),
+                                **{str(t): int((f >= t).sum()) for t in (50, 70, 90)},
+                                **{name: int((b == k).sum()) for k, name in enumerate(BANDS)}}
+        part.hist[rid] = np.bincount(np.minimum((f // (100 / BINS)).astype(np.int64), BINS - 1),
+                                     minlength=BINS).astype(np.float64)
+        part.gap_weight[rid] = gaps[r][0][mask].sum(axis=0)
+        part.gap_count[rid] = gaps[r][1][mask].sum(axis=0)
+    g = gains[mask]
+    part.course_helped = (g > 1e-9).sum(axis=0).astype(np.float64)
+    part.course_gain = g.sum(axis=0)
+    return part
+
+
+@dataclass
+class Summary:
+    """Accumulates, chunk by chunk, what a manager reads: fit distribution, common gaps, course
+    demand (all employees and per group), the skills not recognised, and the rows not scored."""
+
+    ix: "Index"
+    chosen: tuple[int, ...]
+    group_by: str | None = None
+    rows: int = 0
+    scored: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    part: Part = field(default_factory=Part)
+    groups: dict[str, Part] = field(default_factory=dict)
+    unread: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, t: Tally) -> None:
+        self.rows += t.rows
+        self.scored += t.rows - sum(t.errors.values())
+        for reason, count in t.errors.items():
+            self.errors[reason] = self.errors.get(reason, 0) + count
+        self.part.add(t.part)
+        for g, part in t.groups.items():
+            if g in self.groups or len(self.groups) < MAX_GROUPS:
+                self.groups.setdefault(g, Part()).add(part)
+        for text, (count, hint) in t.unread.items():
+            mine = self.unread.get(text)
+            if mine is not None:
+                mine[0] += count
+            elif len(self.unread) < MAX_UNREAD:
+                self.unread[text] = [count, hint]
+
+    def unrecognised(self) -> list[tuple[str, int, str]]:
+        """(text, employees naming it, closest plausible competency id or "") by count."""
+        return sorted(((t, int(c), h) for t, (c, h) in self.unread.items()), key=lambda x: (-x[1], x[0]))
+
+    def to_dict(self, top: int = 10) -> dict:
+        whole = self.part.to_dict(self.ix, top)
+        courses = whole["course_demand"]
+        out = {
+            "schema_version": 3, "rows": self.rows, "scored": self.scored, "errors": dict(sorted(self.errors.items())),
+            "duplicate_ids": self.duplicates, "roles": whole["roles"], "course_demand": courses,
             "recommended_courses": [c["id"] for c in courses[:3] if c["total_fit_added"] > 0],
             "note": "course gains are each course on its own, for each employee's best (or --role) role",
+            "unrecognised": [{"text": t, "count": c, "closest": h or None} for t, c, h in self.unrecognised()[:top * 5]],
         }
+        if self.group_by:
+            out["group_by"] = self.group_by
+            out["groups"] = {g: {"employees": int(next(iter(p.fit_counts.values()))["n"]) if p.fit_counts else 0,
+                                 **p.to_dict(self.ix, 5)} for g, p in sorted(self.groups.items())}
+        return out
+
+    def tables(self) -> dict[str, list[list[Any]]]:
+        """The summary as tables, one per section, each with its own clear columns (CSV, XLSX)."""
+        d = self.to_dict()
+        t: dict[str, list[list[Any]]] = {
+            "rows": [["what", "count"], ["rows read", d["rows"]], ["rows scored", d["scored"]],
+                     ["duplicate ids", d["duplicate_ids"]], *([f"error: {r}", c] for r, c in d["errors"].items())],
+            "fit_by_role": [["role", "employees", "mean_fit", "ready", "close", "far", "at_least_50", "at_least_70",
+                             "at_least_90"]] + [[rid, r["employees"], r["mean_fit"], *r["bands"].values(), r["at_least_50"],
+                                                 r["at_least_70"], r["at_least_90"]] for rid, r in d["roles"].items()],
+            "top_missing": [["role", "competency", "label", "tier", "employees_missing", "weighted_gap"]] + [
+                [rid, g["id"], g["label_de"], g["tier"], g["employees_missing"], g["weighted_gap"]]
+                for rid, r in d["roles"].items() for g in r["top_missing"]],
+            "course_demand": [["course", "title", "kind", "employees_helped", "total_fit_added", "mean_fit_added"]] + [
+                [c["id"], c["title_de"], c["kind"], c["employees_helped"], c["total_fit_added"], c["mean_fit_added"]]
+                for c in d["course_demand"]],
+            "unrecognised": [["text", "count", "closest"]] + [[u["text"], u["count"], u["closest"] or ""]
+                                                              for u in d["unrecognised"]],
+        }
+        if self.group_by:
+            t["groups"] = [[self.group_by, "role", "employees", "mean_fit", "ready", "close", "far", "top_missing",
+                            "top_course"]] + [
+                [g, rid, r["employees"], r["mean_fit"], *r["bands"].values(),
+                 "; ".join(x["label_de"] for x in r["top_missing"][:3]),
+                 next((c["title_de"] for c in gd["course_demand"] if c["total_fit_added"] > 0), "")]
+                for g, gd in d["groups"].items() for rid, r in gd["roles"].items()]
+        return t
 
     def to_csv_bytes(self) -> bytes:
-        d = self.to_dict()
+        """One long table with explicit columns: the section, then that section's own columns."""
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["section", "role", "id", "label", "employees", "value"])
-        w.writerow(["rows", "", "", "rows read", d["rows"], ""])
-        w.writerow(["rows", "", "", "rows scored", d["scored"], ""])
-        for reason, count in d["errors"].items():
-            w.writerow(["errors", "", "", reason, count, ""])
-        for rid, r in d["roles"].items():
-            for t in ("at_least_50", "at_least_70", "at_least_90"):
-                w.writerow(["fit_distribution", rid, t, f"fit >= {t[-2:]}", r[t], ""])
-            w.writerow(["fit_distribution", rid, "mean", "mean fit", r["employees"], r["mean_fit"]])
-            for band, count in r["bands"].items():
-                w.writerow(["bands", rid, band, f"band {band}", count, ""])
-            for g in r["top_missing"]:
-                w.writerow(["top_missing", rid, g["id"], g["label_de"], g["employees_missing"], g["weighted_gap"]])
-        for c in d["course_demand"]:
-            w.writerow(["course_demand", "", c["id"], c["title_de"], c["employees_helped"], c["total_fit_added"]])
-        return neutralise_csv_text(buf.getvalue()).encode("utf-8")
+        for name, rows in self.tables().items():
+            w.writerow(["section", *rows[0]])
+            for row in rows[1:]:
+                w.writerow([name, *row])
+            w.writerow([])
+        return ("\ufeff" + neutralise_csv_text(buf.getvalue())).encode("utf-8")

@@ -62,9 +62,17 @@ class Writer:
     by pyarrow (CSV: strings quoted, numbers bare, a missing value empty), chunk by chunk.
     """
 
-    def __init__(self, target: Path, fmt: str) -> None:
+    def __init__(self, target: Path, fmt: str, *, delimiter: str = ",", bom: bool = False,
+                 labels: dict[str, str] | None = None, sheets: dict[str, list[list[Any]]] | None = None) -> None:
+        """`delimiter`, `bom`: CSV as German Excel opens it by double-click (the input's delimiter,
+        UTF-8 with a byte-order mark). `labels`: readable XLSX headers by column; `sheets`: further
+        XLSX sheets (the summary), set before `commit`."""
         self.target = target
         self.fmt = fmt
+        self.delimiter = delimiter
+        self.bom = bom
+        self.labels = labels or {}
+        self.sheets = sheets
         self.check_directory(target)
         self.tmp = target.parent / f".{target.name}.{os.getpid()}.tmp"
         _remove_stale_temporaries(target)
@@ -88,6 +96,8 @@ class Writer:
         if self._fh is None:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
             self._fh = os.fdopen(os.open(self.tmp, flags, 0o644), "wb")
+            if self.fmt == "csv" and self.bom:
+                self._fh.write(b"\xef\xbb\xbf")
         return self._fh
 
     def write(self, df: "pd.DataFrame") -> None:
@@ -107,7 +117,8 @@ class Writer:
                 import pyarrow.csv as pcsv
 
                 self._writer = pcsv.CSVWriter(self._open(), table.schema,
-                                              write_options=pcsv.WriteOptions(quoting_style="needed"))
+                                              write_options=pcsv.WriteOptions(quoting_style="needed",
+                                                                              delimiter=self.delimiter))
             else:
                 import pyarrow.parquet as pq
 
@@ -116,7 +127,7 @@ class Writer:
 
     def commit(self) -> None:
         if self.fmt == "xlsx":
-            _write_xlsx(self._open(), self._frames)
+            _write_xlsx(self._open(), self._frames, self.labels, self.sheets or {})
         elif self._writer is not None:
             self._writer.close()
         fh = self._open()
@@ -155,21 +166,89 @@ def _remove_stale_temporaries(target: Path) -> None:
             continue
 
 
-def _write_xlsx(fh: Any, frames: list[Any]) -> None:
-    """XLSX with fixed timestamps, so that a re-run gives byte-identical output."""
+def _scores_sheet(ws: Any, df: Any, columns: list[str], percent: list[bool], labels: dict[str, str],
+                  clean: Any) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws.freeze_panes = "A2"
+    if columns:
+        last = get_column_letter(len(columns))
+        ws.auto_filter.ref = f"A1:{last}{len(df) + 1}"
+        sample = df.head(200)
+        for i, c in enumerate(columns, 1):
+            longest = max([len(labels.get(c, c))] + [len(str(v)) for v in sample.iloc[:, i - 1].tolist()])
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+            if percent[i - 1] and len(df):
+                ws.conditional_formatting.add(
+                    f"{get_column_letter(i)}2:{get_column_letter(i)}{len(df) + 1}",
+                    ColorScaleRule(start_type="num", start_value=0, start_color="F8696B", mid_type="num",
+                                   mid_value=0.5, mid_color="FFEB84", end_type="num", end_value=1, end_color="63BE7B"))
+    bold = Font(bold=True)
+    header = []
+    for c in columns:
+        cell = WriteOnlyCell(ws, value=labels.get(c, c))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in df.itertuples(index=False):
+        values = []
+        for v, pct in zip(row, percent):
+            v = clean(v)
+            if pct and isinstance(v, (int, float)):
+                cell = WriteOnlyCell(ws, value=round(float(v) / 100.0, 4))
+                cell.number_format = "0.0%"
+                values.append(cell)
+            else:
+                values.append(v)
+        ws.append(values)
+
+
+def _write_xlsx(fh: Any, frames: list[Any], labels: dict[str, str], sheets: dict[str, list[list[Any]]], *,
+                scores: bool = True) -> None:
+    """XLSX an analyst can use at once: readable headers, the header row frozen, filters, column
+    widths, fits as percentages with a colour scale, the summary as further sheets; with fixed
+    timestamps, so that a re-run gives byte-identical output."""
     import datetime
 
     import pandas as pd
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # control characters XML cannot hold
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    bold = Font(bold=True)
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("scores")
+    ws = wb.create_sheet("scores") if scores else None
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    ws.append([str(c) for c in df.columns])
-    for row in df.itertuples(index=False):
-        ws.append([None if (isinstance(v, float) and math.isnan(v)) else
-                   ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    columns = [str(c) for c in df.columns]
+    percent = [c.startswith("fit_") or c in ("best_fit", "best_core") for c in columns]
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+
+    if ws is not None:
+        _scores_sheet(ws, df, columns, percent, labels, clean)
+    for name, rows in sheets.items():
+        extra = wb.create_sheet(name[:31])
+        extra.freeze_panes = "A2"
+        for i, head in enumerate(rows[0] if rows else [], 1):
+            extra.column_dimensions[get_column_letter(i)].width = min(50, max(10, len(str(head)) + 2))
+        for k, row in enumerate(rows):
+            if k == 0:
+                cells = []
+                for v in row:
+                    cell = WriteOnlyCell(extra, value=str(v))
+                    cell.font = bold
+                    cells.append(cell)
+                extra.append(cells)
+            else:
+                extra.append([clean(v) for v in row])
     epoch = datetime.datetime(2000, 1, 1)
     wb.properties.created = epoch
     wb.properties.modified = epoch

@@ -31,6 +31,15 @@ def add_batch_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS, metavar="N", help=f"rows per chunk (default {CHUNK_ROWS})")
     p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
     p.add_argument("--sheet", default=0, metavar="NAME", help="XLSX: the sheet to read (default: the first)")
+    p.add_argument("--keep-cols", metavar="A,B", help="input columns to keep in the output, before the scores "
+                   "(default: all of them)")
+    p.add_argument("--drop-input-cols", action="store_true", help="keep none of the input's columns")
+    p.add_argument("--group-by", metavar="COLUMN", help="break the summary and the report down by this column "
+                   "(e.g. Abteilung, Standort)")
+    p.add_argument("--report", metavar="REPORT.html", help="write a self-contained HTML report (charts, gaps, "
+                   "course demand, unrecognised skills, data quality)")
+    p.add_argument("--unrecognised", metavar="OUT.csv", help="write the skills not recognised, with counts and the "
+                   "closest competency (for overlay aliases)")
     p.add_argument("--vacancy", metavar="AD.txt", help="rank everyone for the vacancy built from this job advert "
                    "(a shortlist: rank, fit, band, gates, core gaps, courses)")
 
@@ -56,7 +65,13 @@ def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
         if not vacancy.ok:
             raise InputError(f"the advert {args.vacancy} was {vacancy.verdict}",
                              fix="run 'matcher vacancy' on it to see the lines that were not understood")
+    if args.keep_cols is not None and args.drop_input_cols:
+        raise UsageError("--keep-cols and --drop-input-cols contradict each other", fix="use one of them")
+    keep = [] if args.drop_input_cols else (
+        [c.strip() for c in args.keep_cols.split(",") if c.strip()] if args.keep_cols is not None else None)
     report = matcher.score_file(args.input, args.output, summary=args.summary, roles=args.role, vacancy=vacancy,
+                                keep_cols=keep, group_by=args.group_by, report=args.report,
+                                unrecognised=args.unrecognised,
                                 id_col=args.id_col, skills_col=args.skills_col, years_col=args.years_col,
                                 fmt=args.format, long_input=args.long_input, engine=args.engine,
                                 scheduler=args.scheduler, chunk_rows=args.chunk_rows, lang=args.lang,
