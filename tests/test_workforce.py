@@ -45,7 +45,8 @@ def test_csv_opens_in_german_excel(outputs):
 
 def test_xlsx_is_ready_to_use(outputs):
     wb = load_workbook(outputs / "scores.xlsx")
-    assert {"scores", "fit_by_role", "top_missing", "course_demand", "groups", "unrecognised"} <= set(wb.sheetnames)
+    assert {"scores", "fit_by_role", "top_missing", "course_demand", "groups", "unrecognised",
+            "workforce_plan"} <= set(wb.sheetnames)
     ws = wb["scores"]
     headers = [c.value for c in ws[1]]
     assert "Passung: Key-Account-ManagerIn" in headers and "Abteilung" in headers and "Bester Beruf" in headers
@@ -65,6 +66,11 @@ def test_summary_groups_and_unrecognised(outputs):
     kam = s["groups"]["Key Account"]["roles"]["key-account-manager"]
     assert set(kam["bands"]) == {"ready", "close", "far"} and kam["top_missing"] and "course_demand" in s["groups"]["Key Account"]
     assert sum(g["employees"] for g in s["groups"].values()) == s["scored"]
+    plan = {p["role"]: p for p in s["workforce_plan"]}
+    am = plan["account-manager"]
+    after = [am["mean_fit_before"]] + [x["mean_fit_after"] for x in am["steps"]]
+    assert am["steps"] and after == sorted(after) and after[-1] < 100  # each course adds, none makes everyone ready
+    assert all(0 < x["employees_helped"] <= am["employees"] for x in am["steps"])
     unread = pd.read_csv(outputs / "unread.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(unread.columns) == ["text", "count", "closest_id", "closest_label"]
     assert "Führerschein B" in set(unread["text"]) and unread["count"].astype(int).is_monotonic_decreasing
@@ -75,7 +81,7 @@ def test_report_is_self_contained_and_renders_offline(outputs):
     assert len(text) < 5_000_000 and text.count("<svg") >= 4
     assert not re.search(r"(?:https?:)?//[\w.-]+\.\w", text), "the report must not refer to anything outside it"
     for part in ("Verteilung der Passung", "Bereitschaft je Beruf", "Häufigste Lücken", "Lücken je Gruppe",
-                 "Kursbedarf", "Nicht erkannte Kenntnisse", "Datenqualität"):
+                 "Kursbedarf", "Weiterbildungsplan", "Nicht erkannte Kenntnisse", "Datenqualität"):
         assert part in text, part
     from test_web import FLAGS, chromium
     from playwright.sync_api import sync_playwright

@@ -42,7 +42,10 @@ T = {
            "added": "Passung gesamt hinzugefügt (Punkte)", "text": "Angabe", "count": "Anzahl", "closest": "am ähnlichsten",
            "reason": "Grund", "none": "Keine.", "mean": "Mittel", "ready": "bereit", "close": "nahe dran", "far": "noch weit",
            "role": "Beruf", "missing": "fehlt bei", "note": "Kursnutzen: jeder Kurs für sich, für den jeweils besten Beruf.",
-           "group": "Gruppe", "dup": "doppelte IDs"},
+           "group": "Gruppe", "dup": "doppelte IDs", "plan": "Weiterbildungsplan für die Belegschaft",
+           "plan_line": "Diese {k} Kurse heben für {n} Beschäftigte die mittlere Passung für {role} von {a} % auf {b} % "
+                        "(ein Kurs zählt halb so viel wie gezeigte Praxis).",
+           "course": "Kurs", "helped": "Beschäftigte, denen er hilft", "after": "mittlere Passung danach (%)"},
     "en": {"title": "Workforce report", "rows": "rows read", "scored": "scored", "file": "File",
            "dist": "Fit distribution per role", "bands": "Readiness per role", "gaps": "Top gaps",
            "groups": "Gaps per group", "courses": "Course demand", "unread": "Skills not recognised",
@@ -50,7 +53,10 @@ T = {
            "added": "total fit added (points)", "text": "text", "count": "count", "closest": "closest",
            "reason": "reason", "none": "None.", "mean": "mean", "ready": "ready", "close": "close", "far": "far",
            "role": "role", "missing": "missing for", "note": "Course value: each course on its own, for each employee's best role.",
-           "group": "group", "dup": "duplicate ids"},
+           "group": "group", "dup": "duplicate ids", "plan": "Workforce training plan",
+           "plan_line": "These {k} courses, for {n} employees, raise the mean fit for {role} from {a} % to {b} % "
+                        "(a course counts as half of shown practice).",
+           "course": "course", "helped": "employees it helps", "after": "mean fit after (%)"},
 }
 
 
@@ -83,7 +89,7 @@ def render_report(acc: "Summary", source: str, lang: str = "de") -> str:
     d = acc.to_dict()
     ix = acc.ix
     roles = d["roles"]
-    titles = {rid: ix.data.roles[rid].title(lang) for rid in roles}
+    titles = {rid: role.title(lang) for rid, role in ix.data.roles.items()}
     parts: list[str] = []
 
     if roles:  # fit distribution: one line per role over the 10-point bins, the band limits marked
@@ -161,6 +167,18 @@ def render_report(acc: "Summary", source: str, lang: str = "de") -> str:
         ax.set_xlabel(L["added"], fontsize=8)
         ax.tick_params(labelsize=8)
         parts.append(f"<h2>{L['courses']}</h2>{_svg(fig)}<p class=note>{L['note']}</p>")
+
+    plans = [p for p in d.get("workforce_plan", []) if p["steps"]]
+    if plans:
+        block = [f"<h2>{L['plan']}</h2>"]
+        for p in plans:
+            last = p["steps"][-1]["mean_fit_after"]
+            block.append("<p>" + html.escape(L["plan_line"].format(k=len(p["steps"]), n=p["employees"],
+                                                                     role=titles.get(p["role"], p["role"]),
+                                                                     a=p["mean_fit_before"], b=last)) + "</p>")
+            block.append(_table([L["course"], L["helped"], L["after"]],
+                                [[s_["title_de"], s_["employees_helped"], s_["mean_fit_after"]] for s_ in p["steps"]]))
+        parts.append("".join(block))
 
     comps = ix.data.competencies
     unread = [[u["text"], u["count"], comps[u["closest"]].label_de if u["closest"] in comps else ""]

@@ -24,6 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 BINS = 10  # the fit histogram: 0-10, 10-20, ..., 90-100
 MAX_UNREAD = 50_000  # distinct unrecognised texts counted (the rarest beyond this are dropped)
 MAX_GROUPS = 200  # groups reported (a column with more values is no grouping)
+PLAN_ROWS = 10_000  # employees per role the workforce plan is chosen on (the first ones: bounded memory and time)
+PLAN_STEPS = 3
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Tally:
     part: Part
     groups: dict[str, Part]
     unread: dict[str, list[Any]]  # text -> [count, closest competency id or ""]
+    plan_rows: dict[str, np.ndarray] = field(default_factory=dict)  # target role -> credit over its positions
 
 
 def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray], credit: np.ndarray,
@@ -107,15 +110,17 @@ def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[in
         cr = requirement_credit(rr, credit[:, rr.positions])
         gaps[r] = (rr.w * (1 - cr), (cr < 1).astype(np.float64))
     gains = np.zeros((len(ok), len(ix.course_ids)))
+    plan_rows = {}
     for r in np.unique(target[ok]).tolist():
         rows = ok & (target == r)
         gains[rows] = course_gains(ix, r, credit[rows])
+        plan_rows[ix.role_ids[r]] = credit[rows][:, ix.role_rows()[r].positions].astype(np.float32)
     parts: dict[str, Part] = {}
     if groups is not None:
         labels = np.asarray(groups, dtype=object)
         for g in dict.fromkeys(labels[ok].tolist()):
             parts[str(g)] = _part(ix, chosen, fits, bands, gaps, gains, ok & (labels == g))
-    return Tally(len(ok), errors, _part(ix, chosen, fits, bands, gaps, gains, ok), parts, unread or {})
+    return Tally(len(ok), errors, _part(ix, chosen, fits, bands, gaps, gains, ok), parts, unread or {}, plan_rows)
 
 
 def _part(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray],
@@ -153,8 +158,11 @@ class Summary:
     part: Part = field(default_factory=Part)
     groups: dict[str, Part] = field(default_factory=dict)
     unread: dict[str, list[Any]] = field(default_factory=dict)
+    plan_rows: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    _plan: list[dict] | None = None
 
     def add(self, t: Tally) -> None:
+        self._plan = None
         self.rows += t.rows
         self.scored += t.rows - sum(t.errors.values())
         for reason, count in t.errors.items():
@@ -163,12 +171,58 @@ class Summary:
         for g, part in t.groups.items():
             if g in self.groups or len(self.groups) < MAX_GROUPS:
                 self.groups.setdefault(g, Part()).add(part)
+        for rid, rows in t.plan_rows.items():
+            held = self.plan_rows.setdefault(rid, [])
+            room = PLAN_ROWS - sum(len(x) for x in held)
+            if room > 0:
+                held.append(rows[:room])
         for text, (count, hint) in t.unread.items():
             mine = self.unread.get(text)
             if mine is not None:
                 mine[0] += count
             elif len(self.unread) < MAX_UNREAD:
                 self.unread[text] = [count, hint]
+
+    def workforce_plan(self) -> list[dict]:
+        """Per role, a greedy plan over the employees whose best (or --role) role it is: the course
+        that raises their mean fit most, then the next on top of it, up to PLAN_STEPS; each course
+        credited by the single-candidate rule (score.COURSE_CREDIT, the same fit formula)."""
+        if self._plan is not None:
+            return self._plan
+        from ..score import role_fit
+
+        ix = self.ix
+        out = []
+        for rid, held in sorted(self.plan_rows.items()):
+            rows = np.concatenate(held).astype(np.float64) if held else np.zeros((0, 0))
+            if not len(rows):
+                continue
+            r = ix.role_ids.index(rid)
+            rr = ix.role_rows()[r]
+            useful, cc = ix.role_courses(r)
+            current = rows
+            fit = role_fit(rr, current)
+            start = float(fit.mean())
+            steps = []
+            for _ in range(PLAN_STEPS):
+                best = None
+                for i, k in enumerate(useful.tolist()):
+                    trial = role_fit(rr, np.maximum(current, cc[i]))
+                    gain = float(trial.mean() - fit.mean())
+                    if best is None or gain > best[0]:
+                        best = (gain, k, i, trial)
+                if best is None or best[0] < 0.1:
+                    break
+                gain, k, i, trial = best
+                helped = int((trial > fit + 1e-9).sum())
+                current, fit = np.maximum(current, cc[i]), trial
+                course = ix.data.courses[ix.course_ids[k]]
+                steps.append({"course": course.id, "title_de": course.title_de, "employees_helped": helped,
+                              "mean_fit_after": round(float(fit.mean()), 1)})
+            out.append({"role": rid, "employees": int(len(rows)), "mean_fit_before": round(start, 1),
+                        "steps": steps})
+        self._plan = out
+        return out
 
     def unrecognised(self) -> list[tuple[str, int, str]]:
         """(text, employees naming it, closest plausible competency id or "") by count."""
@@ -183,6 +237,11 @@ class Summary:
             "recommended_courses": [c["id"] for c in courses[:3] if c["total_fit_added"] > 0],
             "note": "course gains are each course on its own, for each employee's best (or --role) role",
             "unrecognised": [{"text": t, "count": c, "closest": h or None} for t, c, h in self.unrecognised()[:top * 5]],
+            "workforce_plan": self.workforce_plan(),
+            "workforce_plan_note": (f"courses chosen one after another for the employees whose best (or --role) role "
+                                    f"it is (the first {PLAN_ROWS:,} per role, a sample when there are more); a course "
+                                    "counts as half of shown "
+                                    "practice, as in the single-candidate learning plan"),
         }
         if self.group_by:
             out["group_by"] = self.group_by
@@ -207,6 +266,11 @@ class Summary:
                 for c in d["course_demand"]],
             "unrecognised": [["text", "count", "closest"]] + [[u["text"], u["count"], u["closest"] or ""]
                                                               for u in d["unrecognised"]],
+            "workforce_plan": [["role", "employees", "step", "course", "title", "employees_helped", "mean_fit"]] + [
+                row for p in d["workforce_plan"] for row in (
+                    [[p["role"], p["employees"], 0, "", "(now)", "", p["mean_fit_before"]]]
+                    + [[p["role"], p["employees"], k, s["course"], s["title_de"], s["employees_helped"],
+                        s["mean_fit_after"]] for k, s in enumerate(p["steps"], 1)])],
         }
         if self.group_by:
             t["groups"] = [[self.group_by, "role", "employees", "mean_fit", "ready", "close", "far", "top_missing",
