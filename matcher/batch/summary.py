@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 BINS = 10  # the fit histogram: 0-10, 10-20, ..., 90-100
 MAX_UNREAD = 50_000  # distinct unrecognised texts counted (the rarest beyond this are dropped)
 MAX_GROUPS = 200  # groups reported (a column with more values is no grouping)
-PLAN_ROWS = 10_000  # employees per role the workforce plan is chosen on (the first ones: bounded memory and time)
+PLAN_ROWS = 2_000  # employees per role the workforce plan is chosen on (the first ones: bounded memory and time)
 PLAN_STEPS = 3
 
 
