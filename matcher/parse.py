@@ -228,6 +228,8 @@ def split_items(text: str) -> list[str]:
             continue
         # one look at the line's start, for the lines that can be headings, goals or one-line sections
         head = _HEADLINE.match(line) if (len(line) <= 60 or ":" in line) and line[:1].isalpha() else None
+        if head and head.lastgroup == "read" and not line.endswith(":") and not _SECTION_ALONE.match(line):
+            head = None  # "Experience in cold calling", "Berufserfahrung im Vertrieb": a skill, not a heading
         if len(line) <= 60 and (line.endswith(":") or (head and head.lastgroup != "goal") or is_heading(line)):
             skipping = bool(head and head.lastgroup == "skip")  # a heading: its section is read, or not
             continue
@@ -270,6 +272,7 @@ _SECTION = re.compile(
     r"what\s+you(?:'ll)?\s+bring|what\s+you\s+need|your\s+profile|about\s+you|who\s+you\s+are|your\s+skills|"
     r"das\s+bringst\s+du\s+mit|das\s+zeichnet\s+dich\s+aus|das\s+solltest\s+du\s+mitbringen)"
     r"\b[^:]*:?$", re.I)
+_SECTION_ALONE = re.compile(_SECTION.pattern.replace(r"\b[^:]*:?$", r"\s*:?$"), re.I)  # the heading, nothing after
 _GOAL = re.compile(r"^(?:ziel|ziele|karriereziel|berufsziel|objective|career\s+objective|goal|career\s+goal)\s*:", re.I)
 _HEADLINE = re.compile(f"(?P<skip>{_SKIP_SECTION.pattern})|(?P<read>{_SECTION.pattern})|(?P<goal>{_GOAL.pattern[1:]})",
                        re.I)

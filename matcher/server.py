@@ -21,12 +21,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -47,8 +47,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Text = Annotated[str, StringConstraints(max_length=MAX_JSON_BYTES)]
+Items = Annotated[list[str], Field(max_length=MAX_ITEMS)]
+
+
 class MatchRequest(_Strict):
-    skills: str | list[str] = Field(..., description="a CV, a skills list, or a list of items", max_length=MAX_ITEMS)
+    skills: Text | Items = Field(..., description="a CV or a skills list (text), or a list of items")
     years: float | None = Field(None, ge=0, le=MAX_YEARS, description="years of professional experience")
     roles: list[str] | None = Field(None, max_length=100, description="role ids to score (default: all)")
     vacancy: str | None = Field(None, max_length=MAX_ADVERT_BYTES, description="a job advert to score first")
@@ -56,7 +60,7 @@ class MatchRequest(_Strict):
 
 
 class ResolveRequest(_Strict):
-    skills: str | list[str] = Field(..., max_length=MAX_ITEMS)
+    skills: Text | Items = Field(..., description="a CV or a skills list (text), or a list of items")
 
 
 class VacancyRequest(_Strict):

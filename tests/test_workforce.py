@@ -121,3 +121,24 @@ def test_bad_options_are_usage_errors(capsys, tmp_path, argv, words):
     code, _, err = run(capsys, "batch", EXPORT, "-o", tmp_path / "o.csv", *argv)
     assert code == 2 and words in err and "fix:" in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_review_fixes(capsys, tmp_path, matcher):
+    """Found by a new user: a shortlist workbook with an error row, --long-input with groups, lines
+    that begin like a heading, and a long CV over HTTP."""
+    advert = ROOT / "examples" / "advert_de.txt"
+    code, _, err = run(capsys, "batch", EXPORT, "-o", tmp_path / "s.xlsx", "--vacancy", advert)
+    assert code == 0 and "Traceback" not in err and load_workbook(tmp_path / "s.xlsx")["scores"].max_row == 201
+    code, _, err = run(capsys, "batch", ROOT / "examples" / "employees_long.csv", "--long-input", "-o",
+                       tmp_path / "l.csv", "--group-by", "skill")
+    assert code == 2 and "one row per skill" in err
+    items = matcher.resolve("- Experience in cold calling\n- Berufserfahrung im Vertrieb\n- SAP")
+    assert [r.raw.strip() for r in items] == ["Experience in cold calling", "Berufserfahrung im Vertrieb", "SAP"]
+    assert items[0].competency.id == "neukundenakquisition"  # read, never dropped as a heading
+    from fastapi.testclient import TestClient
+
+    from matcher.server import create_app
+
+    with TestClient(create_app(matcher=matcher)) as c:
+        long_cv = "Kaltakquise, SAP\n" + "Erfahrung im Vertrieb von Industriegütern.\n" * 200
+        assert len(long_cv) > 5000 and c.post("/api/match", json={"skills": long_cv}).status_code == 200

@@ -132,8 +132,12 @@ def _kept(layout: Layout, keep_cols: Sequence[str] | None, group_by: str | None,
     if missing:
         raise UsageError(f"no column {', '.join(map(repr, missing))} in {layout.path.name} (it has: "
                          f"{', '.join(names[:20])})", fix="name columns exactly as in the file's header")
-    if long_input:  # one row per skill: there is no one value per employee to carry, but a group
-        wanted = []
+    if long_input:  # one row per skill: no single value per employee to carry or to group by
+        if group_by or keep_cols:
+            raise UsageError("--long-input has one row per skill, so there is no one value per employee to "
+                             f"{'group by' if group_by else 'keep'}",
+                             fix="drop --group-by / --keep-cols, or export one row per employee")
+        return ()
     keep = [c for c in names if c in wanted]
     if group_by and group_by not in keep:
         keep.append(group_by)

@@ -228,7 +228,7 @@ def _write_xlsx(fh: Any, frames: list[Any], labels: dict[str, str], sheets: dict
     percent = [c.startswith("fit_") or c in ("best_fit", "best_core") for c in columns]
 
     def clean(v: Any) -> Any:
-        if isinstance(v, float) and math.isnan(v):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
             return None
         return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
 
