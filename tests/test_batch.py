@@ -33,7 +33,9 @@ def write_csv(path: Path, rows, *, delimiter=",", encoding="utf-8", header=("emp
 def scores(matcher, path, tmp_path, **kw) -> pd.DataFrame:
     out = tmp_path / f"out-{path.stem}.csv"
     matcher.score_file(path, out, **kw)
-    return pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    df = pd.read_csv(out, sep=None, engine="python", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    numbers = [c for c in df.columns if c.startswith("fit_") or c in ("best_fit", "best_core", "years")]
+    return df.assign(**{c: df[c].str.replace(",", ".", regex=False) for c in numbers})  # `;` files: decimal comma
 
 
 FITS = ["best_role", "best_fit", "fit_key-account-manager", "top_missing"]

@@ -60,6 +60,11 @@ def expected(matcher, cell: str, years_text: str) -> dict:
     }
 
 
+def number(cell: str) -> float:
+    """A number as written in any of the outputs (a `;` CSV uses a decimal comma)."""
+    return float(str(cell).replace(",", "."))
+
+
 def assert_row_agrees(row: pd.Series, want: dict, roles: list[str]) -> None:
     if not want["words"]:  # no letter or digit at all: batch reports the row, match() scores nothing
         assert (row["status"], row["reason"]) == ("error", "empty skills")
@@ -67,9 +72,9 @@ def assert_row_agrees(row: pd.Series, want: dict, roles: list[str]) -> None:
         return
     assert row["status"] == "ok", row["reason"]
     assert row["best_role"] == want["best_role"]
-    assert row["best_band"] == want["best_band"] and float(row["best_core"]) == want["best_core"]
+    assert row["best_band"] == want["best_band"] and number(row["best_core"]) == want["best_core"]
     for rid in roles:
-        assert float(row[f"fit_{rid}"]) == want["fits"][rid], rid  # the same number, to the printed digit
+        assert number(row[f"fit_{rid}"]) == want["fits"][rid], rid  # the same number, to the printed digit
     assert str(row["top_missing"]) == want["top_missing"]
     assert str(row["years_gate"]) == want["years_gate"]
     assert str(row["unrecognised"]) == want["unrecognised"]

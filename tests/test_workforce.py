@@ -142,3 +142,12 @@ def test_review_fixes(capsys, tmp_path, matcher):
     with TestClient(create_app(matcher=matcher)) as c:
         long_cv = "Kaltakquise, SAP\n" + "Erfahrung im Vertrieb von Industriegütern.\n" * 200
         assert len(long_cv) > 5000 and c.post("/api/match", json={"skills": long_cv}).status_code == 200
+
+
+def test_numbers_in_a_semicolon_csv_use_a_decimal_comma(outputs):
+    df = pd.read_csv(outputs / "scores.csv", sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False,
+                     decimal=",")
+    fits = df.loc[df["status"] == "ok", "best_fit"]
+    assert fits.str.contains(",").any() and not fits.str.contains(r"\.").any()
+    as_excel = pd.read_csv(outputs / "scores.csv", sep=";", encoding="utf-8-sig", decimal=",")
+    assert as_excel["best_fit"].dtype.kind == "f" and as_excel["best_fit"].max() <= 100  # numbers, not text or dates

@@ -242,7 +242,7 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                 import pandas as pd
 
                 writer.write(ranked(pd.concat(held, ignore_index=True)))
-            summary_bytes = None if summary_path is None else _summary_bytes(acc, summary_path)
+            summary_bytes = None if summary_path is None else _summary_bytes(acc, summary_path, writer.delimiter)
             writer.sheets = acc.tables() if writer.fmt == "xlsx" else None  # the summary in the same workbook
             writer.commit()
     except FileExistsError:  # never the case for our own temporary name, unless something was planted there
@@ -278,10 +278,10 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                        summary_path)
 
 
-def _summary_bytes(acc: Summary, path: Path) -> bytes:
+def _summary_bytes(acc: Summary, path: Path, delimiter: str) -> bytes:
     kind = path.suffix.lower()
     if kind == ".csv":
-        return acc.to_csv_bytes()
+        return acc.to_csv_bytes(delimiter)
     if kind == ".xlsx":
         buf = io.BytesIO()
         _write_xlsx(buf, [], {}, acc.tables(), scores=False)

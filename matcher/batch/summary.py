@@ -281,13 +281,18 @@ class Summary:
                 for g, gd in d["groups"].items() for rid, r in gd["roles"].items()]
         return t
 
-    def to_csv_bytes(self) -> bytes:
-        """One long table with explicit columns: the section, then that section's own columns."""
+    def to_csv_bytes(self, delimiter: str = ",") -> bytes:
+        """One long table with explicit columns: the section, then that section's own columns (with
+        `;`, numbers get a decimal comma, as German Excel reads them)."""
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+
+        def cell(v: Any) -> Any:
+            return str(v).replace(".", ",") if delimiter == ";" and isinstance(v, float) else v
+
         for name, rows in self.tables().items():
             w.writerow(["section", *rows[0]])
             for row in rows[1:]:
-                w.writerow([name, *row])
+                w.writerow([name, *map(cell, row)])
             w.writerow([])
         return ("\ufeff" + neutralise_csv_text(buf.getvalue())).encode("utf-8")

@@ -110,7 +110,11 @@ class Writer:
             return
         import pyarrow as pa
 
-        table = pa.Table.from_pandas(_neutralise_frame(df) if self.fmt == "csv" else df, preserve_index=False)
+        if self.fmt == "csv":
+            df = _neutralise_frame(df)
+            if self.delimiter == ";":  # German Excel: `;` between cells and a decimal comma in numbers
+                df = df.assign(**{c: _decimal_comma(df[c]) for c in df.columns if df[c].dtype.kind == "f"})
+        table = pa.Table.from_pandas(df, preserve_index=False)
         if self._writer is None:
             self._schema = table.schema
             if self.fmt == "csv":
@@ -149,6 +153,11 @@ class Writer:
                 self.tmp.unlink()
             except OSError:
                 pass
+
+
+def _decimal_comma(col: Any) -> Any:
+    """Numbers as German Excel reads them in a `;` file (`57,7`); a missing value stays empty."""
+    return col.map(lambda v: "" if v != v else (f"{v:.10g}").replace(".", ","))
 
 
 def _remove_stale_temporaries(target: Path) -> None:

@@ -49,6 +49,8 @@ LABELS: dict[str, dict[str, Any]] = {
         "gate_line": "Voraussetzung {name}: {status} (verlangt {req}, angegeben {found}{pref})",
         "status": {"met": "erfüllt", "unmet": "nicht erfüllt", "unknown": "unbekannt"}, "nothing": "nichts",
         "pref": ", erwünscht",
+        "kinds": {"deepening": "Vertiefung", "advancement": "Aufstieg", "cross-cutting": "übergreifend",
+                  "certificate": "Zertifikat", "training": "Schulung"},
         "edu": {"vocational": "Lehrabschluss", "matura": "Matura", "bachelor": "Bachelor", "master": "Master",
                 "doctorate": "Doktorat"},
     },
@@ -71,6 +73,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "gate_line": "gate {name}: {status} (required {req}, found {found}{pref})",
         "status": {"met": "met", "unmet": "unmet", "unknown": "unknown"}, "nothing": "nothing", "pref": ", preferred",
         "edu": {},
+        "kinds": {},
     },
 }
 
@@ -149,7 +152,8 @@ def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
             console.print("\n" + L["plan"].format(role=best.role.title(lang), fit=_pct(best.fit, lang),
                                                   c=_num(COURSE_CREDIT, lang)), markup=False)
             for i, step in enumerate(best.plan, 1):
-                console.print(f"  {i}. {step.course.title(lang)} ({step.course.kind}): +{_pct(step.gain, lang)} -> "
+                kind = L["kinds"].get(step.course.kind, step.course.kind)
+                console.print(f"  {i}. {step.course.title(lang)} ({kind}): +{_pct(step.gain, lang)} -> "
                               f"{_pct(step.fit_after, lang)} %", markup=False)
         for s in report.next_steps:
             gaps = ", ".join(x.competency.label(lang) for x in s.match.missing[:3]) or "-"
