@@ -151,3 +151,14 @@ def test_numbers_in_a_semicolon_csv_use_a_decimal_comma(outputs):
     assert fits.str.contains(",").any() and not fits.str.contains(r"\.").any()
     as_excel = pd.read_csv(outputs / "scores.csv", sep=";", encoding="utf-8-sig", decimal=",")
     assert as_excel["best_fit"].dtype.kind == "f" and as_excel["best_fit"].max() <= 100  # numbers, not text or dates
+
+
+def test_a_small_team_is_drawn_person_by_person(capsys, tmp_path):
+    small = tmp_path / "team.csv"
+    small.write_text("\n".join((ROOT / "examples" / "employees.csv").read_text(encoding="utf-8").splitlines()[:31]),
+                     encoding="utf-8")
+    code, _, _ = run(capsys, "batch", small, "-o", tmp_path / "o.csv", "--report", tmp_path / "r.html", "--lang", "en")
+    text = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert code == 0 and "Fit per employee and role" in text and "E100000" in text
+    code, _, _ = run(capsys, "batch", EXPORT, "-o", tmp_path / "big.csv", "--report", tmp_path / "big.html")
+    assert code == 0 and "Passung je Beschäftigte" not in (tmp_path / "big.html").read_text(encoding="utf-8")

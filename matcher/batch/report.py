@@ -13,25 +13,56 @@ from __future__ import annotations
 import html
 import io
 import re
-import threading
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from .summary import HEATMAP_ROWS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import Summary
 
 BAND_COLOURS = {"ready": "#1f7a3f", "close": "#c98a00", "far": "#a3322b"}
-_LOADED = threading.Event()
+class Renderer:
+    """Renders the report in a forked process that imports the plotting library while the batch
+    runs (the import takes most of a second of CPU; in a thread of this process it would contend
+    with the scoring for the interpreter). Where fork is not available, it renders here."""
+
+    def __init__(self, ix: Any) -> None:
+        import multiprocessing
+
+        self.ix = ix
+        self.proc: Any = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe()
+            self.proc = ctx.Process(target=_serve, args=(child, ix), daemon=True)
+            self.proc.start()
+
+    def render(self, acc: "Summary", source: str, lang: str) -> str:
+        payload = (acc.to_dict(), list(acc.first), acc.scored, source, lang)
+        if self.proc is None:
+            return render(self.ix, *payload)
+        self.conn.send(payload)
+        ok, result = self.conn.recv()
+        self.proc.join(timeout=10)
+        if not ok:
+            raise RuntimeError(result)
+        return result
+
+    def close(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.terminate()
 
 
-def preload() -> None:
-    """Import the plotting library in the background while the batch runs (it takes most of a second)."""
-    def load() -> None:
-        import matplotlib.figure  # noqa: F401
-
-        _LOADED.set()
-
-    threading.Thread(target=load, daemon=True).start()
+def _serve(conn: Any, ix: Any) -> None:
+    try:
+        import matplotlib.figure  # noqa: F401 - loaded while the parent scores
+        payload = conn.recv()
+        conn.send((True, render(ix, *payload)))
+    except EOFError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - reported by the parent
+        conn.send((False, f"{type(exc).__name__}: {exc}"))
 
 
 T = {
@@ -45,7 +76,8 @@ T = {
            "group": "Gruppe", "dup": "doppelte IDs", "plan": "Weiterbildungsplan für die Belegschaft",
            "plan_line": "Diese {k} Kurse heben für {n} Beschäftigte die mittlere Passung für {role} von {a} % auf {b} % "
                         "(ein Kurs zählt halb so viel wie gezeigte Praxis).",
-           "course": "Kurs", "helped": "Beschäftigte, denen er hilft", "after": "mittlere Passung danach (%)"},
+           "course": "Kurs", "helped": "Beschäftigte, denen er hilft", "after": "mittlere Passung danach (%)",
+           "people": "Passung je Beschäftigte und Beruf"},
     "en": {"title": "Workforce report", "rows": "rows read", "scored": "scored", "file": "File",
            "dist": "Fit distribution per role", "bands": "Readiness per role", "gaps": "Top gaps",
            "groups": "Gaps per group", "courses": "Course demand", "unread": "Skills not recognised",
@@ -56,7 +88,8 @@ T = {
            "group": "group", "dup": "duplicate ids", "plan": "Workforce training plan",
            "plan_line": "These {k} courses, for {n} employees, raise the mean fit for {role} from {a} % to {b} % "
                         "(a course counts as half of shown practice).",
-           "course": "course", "helped": "employees it helps", "after": "mean fit after (%)"},
+           "course": "course", "helped": "employees it helps", "after": "mean fit after (%)",
+           "people": "Fit per employee and role"},
 }
 
 
@@ -81,13 +114,16 @@ def _figure(width: float, height: float, left: float = 0.08, bottom: float = 0.1
 
 
 def render_report(acc: "Summary", source: str, lang: str = "de") -> str:
+    """The report of a finished summary, rendered here."""
+    return render(acc.ix, acc.to_dict(), list(acc.first), acc.scored, source, lang)
+
+
+def render(ix: Any, d: dict, first: list, scored: int, source: str, lang: str = "de") -> str:
     import matplotlib
 
     matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: small, selectable, no embedded glyphs
     matplotlib.rcParams["font.family"] = "sans-serif"
     L = T.get(lang, T["de"])
-    d = acc.to_dict()
-    ix = acc.ix
     roles = d["roles"]
     titles = {rid: role.title(lang) for rid, role in ix.data.roles.items()}
     parts: list[str] = []
@@ -123,6 +159,16 @@ def render_report(acc: "Summary", source: str, lang: str = "de") -> str:
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=8, loc="lower right")
         parts.append(f"<h2>{L['bands']}</h2>{_svg(fig)}")
+
+        if 0 < len(first) <= HEATMAP_ROWS and scored <= HEATMAP_ROWS:  # a small team: each one by role
+            people = first
+            fig = _figure(8, 0.28 * len(people) + 2, left=0.2, bottom=1.6 / (0.28 * len(people) + 2))
+            ax = fig.add_subplot(1, 1, 1)
+            im = ax.imshow([f for _, f in people], cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+            ax.set_xticks(range(len(roles)), [titles[rid] for rid in roles], rotation=30, ha="right", fontsize=7)
+            ax.set_yticks(range(len(people)), [i for i, _ in people], fontsize=7)
+            fig.colorbar(im, ax=ax, label=L["fit"]).ax.tick_params(labelsize=7)
+            parts.append(f"<h2>{L['people']}</h2>{_svg(fig)}")
 
         gaps = sorted(((g["weighted_gap"], f"{g['label_de']} ({titles[rid]})", g["employees_missing"])
                        for rid, r in roles.items() for g in r["top_missing"][:5]), reverse=True)[:12]

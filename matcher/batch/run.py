@@ -212,10 +212,11 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
         if extra is not None:
             Writer.check_directory(extra)
     acc = Summary(p.ix, chosen, group_by=extras.group_by)
+    renderer = None
     if extras.report is not None:
-        from .report import preload
+        from .report import Renderer
 
-        preload()  # the plotting library loads while the rows are scored
+        renderer = Renderer(p.ix)  # the plotting library loads while the rows are scored
     seen: dict[str, int] = {}
     row_no = 0
     held: list[Any] = []  # a shortlist's chunks, ranked at the end
@@ -246,23 +247,24 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
             writer.sheets = acc.tables() if writer.fmt == "xlsx" else None  # the summary in the same workbook
             writer.commit()
     except FileExistsError:  # never the case for our own temporary name, unless something was planted there
+        _close(renderer)
         writer.abort(remove=False)
         raise InputError(f"{writer.tmp} is in the way of the output's temporary file (another run's, or a planted "
                          "link; it is not followed); nothing was written",
                          fix=f"remove {writer.tmp}, then run again") from None
     except OSError as exc:
+        _close(renderer)
         writer.abort()
         raise InputError(f"cannot write the output {out_path} ({exc.strerror or exc}); nothing was written",
                          fix="choose an -o location in a folder you can write to, with free space, then run "
                              "again") from None
     except BaseException:
+        _close(renderer)
         writer.abort()
         raise
     later = [(summary_path, summary_bytes)]
-    if extras.report is not None:
-        from .report import render_report
-
-        later.append((extras.report, render_report(acc, layout.path.name, extras.lang).encode("utf-8")))
+    if renderer is not None and extras.report is not None:
+        later.append((extras.report, renderer.render(acc, layout.path.name, extras.lang).encode("utf-8")))
     if extras.unrecognised is not None:
         later.append((extras.unrecognised, _unrecognised_csv(p, acc, layout.delimiter if layout.fmt == "csv" else ";")))
     for path, content in later:
@@ -276,6 +278,11 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                              fix="free disk space or choose another location for it, then run again") from None
     return BatchReport(acc.rows, acc.scored, dict(acc.errors), acc.duplicates, time.perf_counter() - start, out_path,
                        summary_path)
+
+
+def _close(renderer: Any) -> None:
+    if renderer is not None:
+        renderer.close()
 
 
 def _summary_bytes(acc: Summary, path: Path, delimiter: str) -> bytes:

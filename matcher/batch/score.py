@@ -103,7 +103,8 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
     out["unrecognised"] = ["; ".join(u) for u in p.unrecognised(reading)]
     reasons = out["reason"].tolist()
     groups = chunk["group"].tolist() if "group" in chunk else None
-    summary = tally(ix, tuple(chosen), scores.fits, bands, scores.credit, best, ok, reasons, groups, _unread(reading))
+    summary = tally(ix, tuple(chosen), scores.fits, bands, scores.credit, best, ok, reasons, groups, _unread(reading),
+                    ids)
     kept = [c for c in chunk.columns if c.startswith(KEEP)]
     if kept:  # the input's own columns first, each under its name (prefixed when a score column has it)
         taken = set(out.columns) | {"row", "note", "rank"}

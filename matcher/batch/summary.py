@@ -26,6 +26,8 @@ MAX_UNREAD = 50_000  # distinct unrecognised texts counted (the rarest beyond th
 MAX_GROUPS = 200  # groups reported (a column with more values is no grouping)
 PLAN_ROWS = 2_000  # employees per role the workforce plan is chosen on (the first ones: bounded memory and time)
 PLAN_STEPS = 3
+PLAN_CANDIDATES = 8  # courses tried at each step: those adding the most on their own
+HEATMAP_ROWS = 60  # up to this many employees, the report draws each one against each role
 
 
 @dataclass
@@ -90,11 +92,12 @@ class Tally:
     groups: dict[str, Part]
     unread: dict[str, list[Any]]  # text -> [count, closest competency id or ""]
     plan_rows: dict[str, np.ndarray] = field(default_factory=dict)  # target role -> credit over its positions
+    first: list[tuple[str, list[float]]] = field(default_factory=list)  # (id, fit per chosen role), first rows
 
 
 def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray], credit: np.ndarray,
           target: np.ndarray, ok: np.ndarray, reasons: list[str], groups: list[str] | None = None,
-          unread: dict[str, list[Any]] | None = None) -> Tally:
+          unread: dict[str, list[Any]] | None = None, ids: list[str] | None = None) -> Tally:
     """The summary's share of one chunk: fit distribution and gaps per chosen role, and course
     demand for each employee's target role (the best, or the --role one); per group as well.
 
@@ -120,7 +123,10 @@ def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[in
         labels = np.asarray(groups, dtype=object)
         for g in dict.fromkeys(labels[ok].tolist()):
             parts[str(g)] = _part(ix, chosen, fits, bands, gaps, gains, ok & (labels == g))
-    return Tally(len(ok), errors, _part(ix, chosen, fits, bands, gaps, gains, ok), parts, unread or {}, plan_rows)
+    first = [(str(ids[k]) if ids else str(k), [round(float(fits[k, r]), 1) for r in chosen])
+             for k in np.nonzero(ok)[0][:HEATMAP_ROWS].tolist()]
+    return Tally(len(ok), errors, _part(ix, chosen, fits, bands, gaps, gains, ok), parts, unread or {}, plan_rows,
+                 first)
 
 
 def _part(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[int, np.ndarray],
@@ -159,6 +165,7 @@ class Summary:
     groups: dict[str, Part] = field(default_factory=dict)
     unread: dict[str, list[Any]] = field(default_factory=dict)
     plan_rows: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    first: list[tuple[str, list[float]]] = field(default_factory=list)
     _plan: list[dict] | None = None
 
     def add(self, t: Tally) -> None:
@@ -171,6 +178,7 @@ class Summary:
         for g, part in t.groups.items():
             if g in self.groups or len(self.groups) < MAX_GROUPS:
                 self.groups.setdefault(g, Part()).add(part)
+        self.first.extend(t.first[:max(0, HEATMAP_ROWS + 1 - len(self.first))])
         for rid, rows in t.plan_rows.items():
             held = self.plan_rows.setdefault(rid, [])
             room = PLAN_ROWS - sum(len(x) for x in held)
@@ -200,6 +208,9 @@ class Summary:
             r = ix.role_ids.index(rid)
             rr = ix.role_rows()[r]
             useful, cc = ix.role_courses(r)
+            alone = self.part.course_gain[useful] if self.part.course_gain is not None else np.zeros(useful.size)
+            keep = np.argsort(-alone, kind="stable")[:PLAN_CANDIDATES]  # the few worth trying together
+            useful, cc = useful[keep], cc[keep]
             current = rows
             fit = role_fit(rr, current)
             start = float(fit.mean())
