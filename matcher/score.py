@@ -26,8 +26,9 @@ further competencies add a bonus that saturates once FURTHER_FULL of their weigh
 FURTHER_SHARE of it and in proportion to it, so it cannot carry a candidate with little core
 evidence. All core and further requirements give 100, nothing gives 0, and every term only
 grows with credit, so adding a skill never lowers a fit. A role without core requirements
-counts all of them as core; one without further ones has fit = 100 x r. The band a counsellor says aloud: `ready` from READY points with no mandatory
-gate unmet, `close` from CLOSE points, `far` below.
+counts all of them as core; one without further ones has fit = 100 x r. The band a counsellor
+says aloud: `ready` from READY points with no mandatory gate unmet, `close` from CLOSE points,
+`far` below.
 
 Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
 gates first, then the most senior role whose years gate the stated experience meets (a role that
@@ -309,6 +310,19 @@ def helpful_courses(ix: "Index", j: int, credit: float, limit: int = COURSES_PER
     return [course for course, value in ix.ranked_courses()[j] if value > credit][:limit]
 
 
+def trial_fits(rr: "RoleRows", sub: np.ndarray, cc: np.ndarray) -> np.ndarray:
+    """Fit per row and course (rows x courses) with each course's credit (`cc`, courses x
+    `rr.positions`) added to `sub`, the rows' credit over `rr.positions`."""
+    rows, k = sub.shape[0], cc.shape[0]
+    if rows * k <= 4096:  # one candidate (a learning plan): every course in one go
+        stacked = np.maximum(sub[:, None, :], cc[None, :, :]).reshape(-1, sub.shape[1])
+        return role_fit(rr, stacked).reshape(rows, k)
+    out = np.empty((rows, k))
+    for i in range(k):  # many rows: one course at a time keeps memory at rows x requirements
+        out[:, i] = role_fit(rr, np.maximum(sub, cc[i]))
+    return out
+
+
 def course_gains(ix: "Index", r: int, credit: np.ndarray) -> np.ndarray:
     """Fit points each course would add to role `r` on its own: candidates x courses.
 
@@ -317,36 +331,36 @@ def course_gains(ix: "Index", r: int, credit: np.ndarray) -> np.ndarray:
     """
     rr = ix.role_rows()[r]
     cur = credit[:, rr.positions]
-    base = role_fit(rr, cur)
     useful, cc = ix.role_courses(r)  # the courses that credit anything of the role, and that credit
     out = np.zeros((cur.shape[0], len(ix.course_ids)))
-    if cur.shape[0] * useful.size <= 4096:  # one candidate (a learning plan): every course in one go
-        stacked = np.maximum(cur[:, None, :], cc[None, :, :]).reshape(-1, rr.positions.size)
-        out[:, useful] = role_fit(rr, stacked).reshape(cur.shape[0], useful.size) - base[:, None]
-        return out
-    for i, k in enumerate(useful.tolist()):  # a workforce chunk: one course at a time keeps memory at rows x requirements
-        out[:, k] = role_fit(rr, np.maximum(cur, cc[i])) - base
+    out[:, useful] = trial_fits(rr, cur, cc) - role_fit(rr, cur)[:, None]
     return out
+
+
+def greedy_courses(rr: "RoleRows", courses: np.ndarray, cc: np.ndarray, sub: np.ndarray,
+                   min_gain: float) -> list[tuple[int, float, float, int]]:
+    """Courses one after another, each the one of `courses` (with their credit `cc`) that raises
+    the mean fit of the rows of `sub` most on top of those before, by the one gain rule; at most
+    PLAN_STEPS, each adding `min_gain` points or more. Per step: (course position, mean gain,
+    mean fit after, rows it raises). The single-candidate learning plan and the workforce plan."""
+    fit = role_fit(rr, sub)
+    steps: list[tuple[int, float, float, int]] = []
+    for _ in range(PLAN_STEPS if courses.size else 0):
+        trials = trial_fits(rr, sub, cc)
+        gains = trials.mean(axis=0) - fit.mean()
+        i = int(np.argmax(gains))  # ties: the first, in the order given
+        if gains[i] < min_gain:
+            break
+        helped = int((trials[:, i] > fit + 1e-9).sum())
+        sub, fit = np.maximum(sub, cc[i]), trials[:, i]
+        steps.append((int(courses[i]), float(gains[i]), float(fit.mean()), helped))
+    return steps
 
 
 def learning_plan(ix: "Index", r: int, credit: np.ndarray) -> list[tuple[int, float, float]]:
     """Greedy plan for one candidate: (course position, gain, fit after) per step, each course
     credited by the one gain rule on top of the steps before it."""
-    current = np.array(credit, dtype=np.float64)[None, :]
     rr = ix.role_rows()[r]
-    fit = float(role_fit(rr, current[:, rr.positions])[0])
-    cc = ix.course_credit()
-    steps: list[tuple[int, float, float]] = []
-    used: set[int] = set()
-    for _ in range(PLAN_STEPS):
-        gains = course_gains(ix, r, current)[0]
-        for u in used:
-            gains[u] = -1.0
-        best = int(np.argmax(gains))
-        if gains[best] < PLAN_MIN_GAIN:
-            break
-        used.add(best)
-        current = np.maximum(current, cc[best][None, :])
-        fit += float(gains[best])
-        steps.append((best, float(gains[best]), min(100.0, fit)))
-    return steps
+    useful, cc = ix.role_courses(r)
+    sub = np.asarray(credit, dtype=np.float64)[None, rr.positions]
+    return [(k, gain, min(100.0, after)) for k, gain, after, _ in greedy_courses(rr, useful, cc, sub, PLAN_MIN_GAIN)]

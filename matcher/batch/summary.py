@@ -25,7 +25,7 @@ BINS = 10  # the fit histogram: 0-10, 10-20, ..., 90-100
 MAX_UNREAD = 50_000  # distinct unrecognised texts counted (the rarest beyond this are dropped)
 MAX_GROUPS = 200  # groups reported (a column with more values is no grouping)
 PLAN_ROWS = 2_000  # employees per role the workforce plan is chosen on (the first ones: bounded memory and time)
-PLAN_STEPS = 3
+PLAN_MIN_GAIN = 0.1  # mean fit points: a course adding less to the workforce ends the plan
 PLAN_CANDIDATES = 8  # courses tried at each step: those adding the most on their own
 HEATMAP_ROWS = 60  # up to this many employees, the report draws each one against each role
 
@@ -193,11 +193,11 @@ class Summary:
 
     def workforce_plan(self) -> list[dict]:
         """Per role, a greedy plan over the employees whose best (or --role) role it is: the course
-        that raises their mean fit most, then the next on top of it, up to PLAN_STEPS; each course
+        that raises their mean fit most, then the next on top of it, up to score.PLAN_STEPS; each course
         credited by the single-candidate rule (score.COURSE_CREDIT, the same fit formula)."""
         if self._plan is not None:
             return self._plan
-        from ..score import role_fit
+        from ..score import greedy_courses, role_fit
 
         ix = self.ix
         out = []
@@ -210,28 +210,13 @@ class Summary:
             useful, cc = ix.role_courses(r)
             alone = self.part.course_gain[useful] if self.part.course_gain is not None else np.zeros(useful.size)
             keep = np.argsort(-alone, kind="stable")[:PLAN_CANDIDATES]  # the few worth trying together
-            useful, cc = useful[keep], cc[keep]
-            current = rows
-            fit = role_fit(rr, current)
-            start = float(fit.mean())
             steps = []
-            for _ in range(PLAN_STEPS):
-                best = None
-                for i, k in enumerate(useful.tolist()):
-                    trial = role_fit(rr, np.maximum(current, cc[i]))
-                    gain = float(trial.mean() - fit.mean())
-                    if best is None or gain > best[0]:
-                        best = (gain, k, i, trial)
-                if best is None or best[0] < 0.1:
-                    break
-                gain, k, i, trial = best
-                helped = int((trial > fit + 1e-9).sum())
-                current, fit = np.maximum(current, cc[i]), trial
+            for k, _, after, helped in greedy_courses(rr, useful[keep], cc[keep], rows, PLAN_MIN_GAIN):
                 course = ix.data.courses[ix.course_ids[k]]
                 steps.append({"course": course.id, "title_de": course.title_de, "employees_helped": helped,
-                              "mean_fit_after": round(float(fit.mean()), 1)})
-            out.append({"role": rid, "employees": int(len(rows)), "mean_fit_before": round(start, 1),
-                        "steps": steps})
+                              "mean_fit_after": round(after, 1)})
+            start = float(role_fit(rr, rows).mean())
+            out.append({"role": rid, "employees": int(len(rows)), "mean_fit_before": round(start, 1), "steps": steps})
         self._plan = out
         return out
 
