@@ -157,8 +157,7 @@ def ranked(scores: "pd.DataFrame") -> "pd.DataFrame":
     starts = np.r_[True, (f[1:] != f[:-1]) | (u[1:] != u[:-1])] if len(order) else np.zeros(0, dtype=bool)
     rank = np.maximum.accumulate(np.where(starts, np.arange(1, len(order) + 1), 0)) if len(order) else starts
     out = scores.iloc[order].reset_index(drop=True)
-    out.insert(0, "rank", pd.array(np.where(ok[order], rank, 0), dtype="Int64").astype("Int64"))
-    out.loc[~ok[order], "rank"] = pd.NA
+    out.insert(0, "rank", pd.arrays.IntegerArray(rank.astype(np.int64), ~ok[order]))  # masked: no rank
     return out
 
 
@@ -263,10 +262,10 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
         writer.abort()
         raise
     later = [(summary_path, summary_bytes)]
-    if renderer is not None and extras.report is not None:
+    if renderer is not None:
         later.append((extras.report, renderer.render(acc, layout.path.name, extras.lang).encode("utf-8")))
     if extras.unrecognised is not None:
-        later.append((extras.unrecognised, _unrecognised_csv(p, acc, layout.delimiter if layout.fmt == "csv" else ";")))
+        later.append((extras.unrecognised, _unrecognised_csv(p, acc, writer.delimiter)))
     for path, content in later:
         if path is None or content is None:
             continue

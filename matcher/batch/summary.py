@@ -115,9 +115,10 @@ def tally(ix: "Index", chosen: tuple[int, ...], fits: np.ndarray, bands: dict[in
     gains = np.zeros((len(ok), len(ix.course_ids)))
     plan_rows = {}
     for r in np.unique(target[ok]).tolist():
-        rows = ok & (target == r)
+        rows = np.nonzero(ok & (target == r))[0]
         gains[rows] = course_gains(ix, r, credit[rows])
-        plan_rows[ix.role_ids[r]] = credit[rows][:, ix.role_rows()[r].positions].astype(np.float32)
+        # the workforce plan reads at most PLAN_ROWS employees per role: no more leave the worker
+        plan_rows[ix.role_ids[r]] = credit[rows[:PLAN_ROWS]][:, ix.role_rows()[r].positions].astype(np.float32)
     parts: dict[str, Part] = {}
     if groups is not None:
         labels = np.asarray(groups, dtype=object)
