@@ -16,12 +16,15 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from ..errors import InputError
 from .summary import HEATMAP_ROWS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import Summary
 
 BAND_COLOURS = {"ready": "#1f7a3f", "close": "#c98a00", "far": "#a3322b"}
+
+
 class Renderer:
     """Renders the report in a forked process that imports the plotting library while the batch
     runs (the import takes most of a second of CPU; in a thread of this process it would contend
@@ -42,16 +45,23 @@ class Renderer:
         payload = (acc.to_dict(), list(acc.first), acc.scored, source, lang)
         if self.proc is None:
             return render(self.ix, *payload)
-        self.conn.send(payload)
-        ok, result = self.conn.recv()
-        self.proc.join(timeout=10)
+        try:
+            self.conn.send(payload)
+            ok, result = self.conn.recv()
+        except (EOFError, OSError):  # the drawing process is gone: draw here
+            return render(self.ix, *payload)
+        finally:
+            self.close()
         if not ok:
-            raise RuntimeError(result)
+            raise InputError(f"the scores were written, but the report could not be drawn ({result})",
+                             fix="run again without --report, and report this with the input file")
         return result
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.is_alive():
-            self.proc.terminate()
+        if self.proc is not None:
+            if self.proc.is_alive():
+                self.proc.terminate()
+            self.proc.join(timeout=10)
 
 
 def _serve(conn: Any, ix: Any) -> None:
@@ -111,11 +121,6 @@ def _figure(width: float, height: float, left: float = 0.08, bottom: float = 0.1
     fig = Figure(figsize=(width, height))
     fig.subplots_adjust(left=left, right=0.97, bottom=bottom, top=0.92, hspace=0.7, wspace=0.3)
     return fig
-
-
-def render_report(acc: "Summary", source: str, lang: str = "de") -> str:
-    """The report of a finished summary, rendered here."""
-    return render(acc.ix, acc.to_dict(), list(acc.first), acc.scored, source, lang)
 
 
 def render(ix: Any, d: dict, first: list, scored: int, source: str, lang: str = "de") -> str:

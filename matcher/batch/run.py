@@ -32,7 +32,7 @@ from .local import local_chunks, workers_for
 from .score import ChunkScores, mark_duplicates, score_chunk
 from .summary import Summary
 from .read import staged_input
-from .write import Writer, _write_xlsx, neutralise_csv_text, to_long
+from .write import Writer, neutralise_csv_text, tables_xlsx, to_long
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -289,9 +289,7 @@ def _summary_bytes(acc: Summary, path: Path, delimiter: str) -> bytes:
     if kind == ".csv":
         return acc.to_csv_bytes(delimiter)
     if kind == ".xlsx":
-        buf = io.BytesIO()
-        _write_xlsx(buf, [], {}, acc.tables(), scores=False)
-        return buf.getvalue()
+        return tables_xlsx(acc.tables())
     return (json.dumps(acc.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -160,6 +160,13 @@ def _decimal_comma(col: Any) -> Any:
     return col.map(lambda v: "" if v != v else (f"{v:.10g}").replace(".", ","))
 
 
+def tables_xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook of plain tables (the summary as .xlsx), one sheet each."""
+    buf = io.BytesIO()
+    _write_xlsx(buf, [], {}, sheets, scores=False)
+    return buf.getvalue()
+
+
 def _remove_stale_temporaries(target: Path) -> None:
     """Temporary files of runs that were killed (SIGKILL, power loss) and cannot clean up."""
     for path in target.parent.glob(f".{target.name}.*.tmp"):
