@@ -139,7 +139,7 @@ class Matcher:
         """The pipeline that scores the bundled roles, and the vacancy's role when one is given."""
         if vacancy is None:
             return self.pipeline
-        from .vacancy import Vacancy
+        from .vacancy import Vacancy, same_advert
 
         if not isinstance(vacancy, Vacancy):
             raise UsageError(f"vacancy must come from Matcher().vacancy(text), got {type(vacancy).__name__}",
@@ -148,8 +148,6 @@ class Matcher:
             raise InputError(f"the advert '{vacancy.role.title_de}' was {vacancy.verdict}",
                              fix="check that it is a sales, account or customer-care advert, or add aliases for its "
                                  "unread lines in the overlay")
-        from .vacancy import same_advert
-
         clash = self.index.data.roles.get(vacancy.role.id)
         if clash is not None and clash != vacancy.role and not same_advert(clash.source, vacancy.source):
             raise UsageError(f"the vacancy's id '{vacancy.role.id}' is a role of this data set already",

@@ -190,9 +190,7 @@ def create_app(data_dir: str | Path | None = None, matcher: Matcher | None = Non
         return _json(await off_loop(_match, req))
 
     def _match(req: MatchRequest) -> dict:
-        vacancy = m.vacancy(req.vacancy, source="vacancy") if req.vacancy else None
-        if vacancy is not None and not vacancy.ok:
-            raise InputError(f"the vacancy advert was {vacancy.verdict}", fix="send a sales or customer-care advert")
+        vacancy = m.vacancy(req.vacancy, source="vacancy") if req.vacancy else None  # report() refuses one not understood
         skills = req.skills
         if isinstance(skills, str) and not skills.strip() or isinstance(skills, list) and not any(skills):
             raise InputError("no skills given", fix='send e.g. {"skills": "Kaltakquise, SAP"}')

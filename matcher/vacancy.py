@@ -62,8 +62,7 @@ class AdvertLine:
 
     number: int
     text: str
-    section: str  # "requirements" | "nice" | "tasks"
-    tier: str  # "core" | "further": the tier a skill on this line gets (soft skills are further)
+    section: str  # "requirements" (its skills core, soft skills further) | "nice" | "tasks" (further)
     competencies: tuple[str, ...] = ()
     gates: tuple[str, ...] = ()  # "years", "language:<id>", "education"
 
@@ -185,8 +184,7 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
             old_req = reqs.get(cid)
             if old_req is None or (t == "core", w) > (old_req[0] == "core", old_req[1]):
                 reqs[cid] = (t, w, number, line)
-        tier = "core" if section == "requirements" and not line_nice else "further"
-        read.append(AdvertLine(number, line, section, tier, tuple(dict.fromkeys(c for c, _ in found)),
+        read.append(AdvertLine(number, line, section, tuple(dict.fromkeys(c for c, _ in found)),
                                tuple(dict.fromkeys(gates))))
     understood = sum(1 for x in read if x.understood) / len(read)
     requirements = tuple(Requirement(cid, w, t, (), f"{source} § line {n}", line[:200])

@@ -150,39 +150,42 @@ def build_parser() -> argparse.ArgumentParser:
 # --- input ------------------------------------------------------------------------------------
 
 
-def read_text_file(path: str, max_bytes: int = MAX_INPUT_BYTES) -> str:
+def read_text_file(path: str, max_bytes: int = MAX_INPUT_BYTES, *, what: str = "skill list",
+                   fix: str | None = None) -> str:
+    """A text file, or standard input for `-`, of at most `max_bytes`; `what` it holds and `fix`
+    (how to give it right) make the messages (the defaults: a CV or skill list)."""
     if path == "-":
-        return _read_stdin(max_bytes)
+        return _read_stdin(max_bytes, what, fix)
     try:
         content = read_bounded(Path(path), max_bytes)
     except NotReadable as exc:
-        raise InputError(f"{path} {exc}", fix="give a text file with the CV or skill list (one CV; for many "
-                                              "people use 'matcher batch')") from None
+        raise InputError(f"{path} {exc}", fix=fix or "give a text file with the CV or skill list (one CV; for many "
+                                                     "people use 'matcher batch')") from None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file", fix="check the path") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied", fix="check the file's permissions") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})", fix="check the path") from None
-    return decode(content, path)
+    return decode(content, path, what)
 
 
-def decode(content: bytes, name: str) -> str:
+def decode(content: bytes, name: str, what: str = "skill list") -> str:
     if b"\x00" in content[:8192] and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name} looks binary (NUL bytes)", fix="save the skill list as plain text")
+        raise InputError(f"{name} looks binary (NUL bytes)", fix=f"save the {what} as plain text")
     return decode_text(content)
 
 
-def _read_stdin(max_bytes: int) -> str:
+def _read_stdin(max_bytes: int, what: str = "skill list", fix: str | None = None) -> str:
     if sys.stdin is None:
         return ""
     if sys.stdin.isatty():
-        print(PASTE_HINT, file=sys.stderr)
+        print(PASTE_HINT.replace("skill list", what), file=sys.stderr)
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(f"standard input is over the {max_bytes} byte limit for a skill list",
-                         fix="pass only the CV's skills section, or use 'matcher batch' for many people")
-    return decode(data, "standard input")
+        raise InputError(f"standard input is over the {max_bytes} byte limit for a {what}",
+                         fix=fix or "pass only the CV's skills section, or use 'matcher batch' for many people")
+    return decode(data, "standard input", what)
 
 
 def _skills_from(args: argparse.Namespace) -> str:
@@ -221,10 +224,7 @@ def cmd_match(args: argparse.Namespace) -> int:
                          "with --role or --top" if args.explain.strip() else "--explain needs a role id",
                          fix="e.g. matcher match --explain key-account-manager \"CRM, SAP\" (ids: matcher roles)")
     m = _matcher(args)
-    vacancy = read_vacancy(m, args.vacancy) if args.vacancy else None
-    if vacancy is not None and not vacancy.ok:
-        raise InputError(f"the advert {args.vacancy} was {vacancy.verdict}",
-                         fix="run 'matcher vacancy' on it to see the lines that were not understood")
+    vacancy = read_vacancy(m, args.vacancy, usable=True) if args.vacancy else None
     if args.explain:
         full = m.report(text, years=args.years, roles=[args.explain], vacancy=vacancy)
         if args.json:

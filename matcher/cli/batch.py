@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, UsageError
+from ..errors import UsageError
 from ..limits import CHUNK_ROWS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,10 +61,7 @@ def run_batch(args: argparse.Namespace, matcher: "Matcher") -> int:
     if args.vacancy:
         from .vacancy import read_vacancy
 
-        vacancy = read_vacancy(matcher, args.vacancy)
-        if not vacancy.ok:
-            raise InputError(f"the advert {args.vacancy} was {vacancy.verdict}",
-                             fix="run 'matcher vacancy' on it to see the lines that were not understood")
+        vacancy = read_vacancy(matcher, args.vacancy, usable=True)
     if args.keep_cols is not None and args.drop_input_cols:
         raise UsageError("--keep-cols and --drop-input-cols contradict each other", fix="use one of them")
     keep = [] if args.drop_input_cols else (

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..fsutil import NotReadable, read_bounded
 from ..vacancy import MAX_ADVERT_BYTES, save_vacancy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,28 +28,18 @@ def add_vacancy_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("de", "en"), default="de", help="language of labels in the output")
 
 
-def read_vacancy(m: "Matcher", path: str, title: str | None = None) -> "Vacancy":
-    """The vacancy of the advert at `path` (or standard input for `-`)."""
-    from .__init__ import decode
+def read_vacancy(m: "Matcher", path: str, title: str | None = None, *, usable: bool = False) -> "Vacancy":
+    """The vacancy of the advert at `path` (or standard input for `-`); `usable`: refuse one that
+    was mostly not understood (to match against it), pointing at `matcher vacancy`."""
+    from . import read_text_file
 
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_ADVERT_BYTES + 1) if sys.stdin is not None else b""
-        if len(data) > MAX_ADVERT_BYTES:
-            raise InputError(f"standard input is over the {MAX_ADVERT_BYTES:,} byte limit for one advert",
-                             fix="pass one advert, without attachments")
-        name = "stdin"
-    else:
-        try:
-            data = read_bounded(Path(path), MAX_ADVERT_BYTES)
-        except NotReadable as exc:
-            raise InputError(f"{path} {exc}", fix="give one job advert as a text file (one or two pages)") from None
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file", fix="check the path") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})", fix="check the path and its permissions") from None
-        name = Path(path).name
-    text = decode(data, path if path != "-" else "standard input")
-    return m.vacancy(text, title=title, source=name)
+    text = read_text_file(path, MAX_ADVERT_BYTES, what="job advert",
+                          fix="give one job advert as a text file (one or two pages)")
+    v = m.vacancy(text, title=title, source="stdin" if path == "-" else Path(path).name)
+    if usable and not v.ok:
+        raise InputError(f"the advert {path} was {v.verdict}",
+                         fix="run 'matcher vacancy' on it to see the lines that were not understood")
+    return v
 
 
 def cmd_vacancy(args: argparse.Namespace, m: "Matcher") -> int:
