@@ -20,7 +20,22 @@ _MONTH = r"(?:(?P<{p}m>0?[1-9]|1[0-2])\s*[./]\s*|(?P<{p}n>[a-zäöü]{{3,9}})\.?
 _RANGE = re.compile(r"\b" + _MONTH.format(p="a") + r"\s*(?:[-–—]|to|bis|until|till)\s*(?:"
                     + _MONTH.format(p="b") + r"|(?P<now>" + _NOW + r")\b)", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+# a range cut by a line break, as text copied from a PDF CV often is: "Consultant 01/2015 to" + "Current"
+_OPEN_END = re.compile(r"\b(?:19|20)\d\d\s*(?:[-–—]|to|bis|until|till)$", re.IGNORECASE)
+_CLOSING = re.compile(r"(?:" + _MONTH.format(p="b") + r"|(?:" + _NOW + r")\b)", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:seit|since)\s+" + _MONTH.format(p="a"), re.IGNORECASE)
+
+
+def join_cut_ranges(lines: list[str]) -> list[str]:
+    """Lines with a period of work cut after its "to" put back together (`01/2014 to` and
+    `01/2015` on the next line are one span), so the span counts as experience."""
+    out: list[str] = []
+    for line in lines:
+        if out and _CLOSING.match(line) and _OPEN_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def today() -> datetime.date:

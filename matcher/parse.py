@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
-from .dates import find_span
+from .dates import find_span, join_cut_ranges
 from .normalise import clean, key
 from .vocab import is_heading
 
@@ -222,8 +222,8 @@ def split_items(text: str) -> list[str]:
     """
     out: list[str] = []
     skipping = False  # inside a section that holds no skills ("Wir bieten", "About us")
-    for line in clean(text).replace("\t", "\n").splitlines():
-        line = _BULLET.sub("", line).strip()
+    lines = [_BULLET.sub("", line).strip() for line in clean(text).replace("\t", "\n").splitlines()]
+    for line in join_cut_ranges(lines) if len(lines) > 1 else lines:
         if not line:
             continue
         # one look at the line's start, for the lines that can be headings, goals or one-line sections

@@ -31,8 +31,12 @@ says aloud: `ready` from READY points with no mandatory gate unmet, `close` from
 `far` below.
 
 Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
-gates first, then the most senior role whose years gate the stated experience meets (a role that
-states no years fits any experience), then fit.
+gates first, then the role whose seniority fits the evidence best, then fit. A role that asks for
+no years fits any experience (it states none; 0 is a stated entry level); one whose years the
+stated experience meets fits as its years (the most senior of those wins); one whose years are
+not shown (experience unknown or shorter) fits worse the more years it asks for: without
+evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
+nearer than a Senior (3 years).
 
 Courses give COURSE_CREDIT (learning a competency is not years of practising it), and their
 gain is the fit recomputed with that credit, by the same formula.
@@ -260,10 +264,13 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     stated = [ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()]
     gated = np.array([n is not None for n in stated], dtype=bool)
     need = np.array([n or 0.0 for n in stated])
-    senior = np.where(~np.isnan(years)[:, None] & (years[:, None] >= need[None, :]), need[None, :], 0.0)
-    # a role that states no years fits any experience: as senior as the most senior near role met
+    shown = np.nan_to_num(years, nan=0.0)[:, None]
+    met = shown >= need[None, :]
+    # met: as senior as the years asked; not shown: below every met role, by the years missing
+    senior = np.where(met, need[None, :], shown - need[None, :])
+    # a role that asks for no years fits any experience: as senior as the most senior near role met
     senior = np.where(gated[None, :], senior,
-                      np.max(np.where(near & gated[None, :], senior, 0.0), axis=1, initial=0.0)[:, None])
+                      np.max(np.where(near & gated[None, :] & met, senior, 0.0), axis=1, initial=0.0)[:, None])
     ids = np.broadcast_to(id_rank, f.shape)
     keys = (ids, u, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
     return cols[np.lexsort(keys, axis=-1)]

@@ -64,3 +64,12 @@ def test_list_input_is_not_split():
 def test_long_items_are_cut_and_flagged():
     item = parse_item("Vertrieb " * 100)
     assert item.truncated and len(item.text) <= 300
+
+
+def test_a_period_cut_by_a_line_break_is_one_span():
+    """Text copied from a PDF CV often breaks a period after its "to"; the span still counts."""
+    items = split_items("Business Development Consultant 01/2015 to\nCurrent\nRecruiter 01/2014 to\n01/2015\n"
+                        "Vertrieb bis\n2020 neue Kunden")
+    assert items[:2] == ["Business Development Consultant 01/2015 to Current", "Recruiter 01/2014 to 01/2015"]
+    assert items[2:] == ["Vertrieb bis", "2020 neue Kunden"]  # no year before "bis": not a cut period
+    assert parse_item(items[1]).span is not None

@@ -204,8 +204,8 @@ def test_best_role_prefers_met_gates_and_seniority_within_a_few_points(index):
     ids = index.role_ids
     r = {rid: ids.index(rid) for rid in ids}
     chosen = tuple(range(len(ids)))
-    fit = np.zeros((3, len(ids)))
-    unmet = np.zeros((3, len(ids)), dtype=np.int64)
+    fit = np.zeros((5, len(ids)))
+    unmet = np.zeros((5, len(ids)), dtype=np.int64)
     # row 0: junior and account manager within NEAR_POINTS; 6 years: the more senior one first
     fit[0, r["junior-account-manager"]], fit[0, r["account-manager"]] = 62.0, 62.0 - NEAR_POINTS + 1
     # row 1: the top role's required gate is unmet; the next one, close behind, is met
@@ -214,11 +214,29 @@ def test_best_role_prefers_met_gates_and_seniority_within_a_few_points(index):
     # row 2: far apart, fit decides whatever the gates
     fit[2, r["key-account-manager"]], fit[2, r["account-manager"]] = 70.0, 50.0
     unmet[2, r["key-account-manager"]] = 1
-    years = np.array([6.0, 6.0, np.nan])
+    # row 3: experience not shown: the role asking fewer years (1) before the senior one (3)
+    fit[3, r["senior-account-manager"]], fit[3, r["account-manager"]] = 60.0, 58.0
+    # row 4: the same with 4 years shown: the senior one, whose years are met
+    fit[4] = fit[3]
+    years = np.array([6.0, 6.0, np.nan, np.nan, 4.0])
     order = rank_roles(index, fit, unmet, years, chosen)
     assert ids[order[0, 0]] == "account-manager"
     assert ids[order[1, 0]] == "account-manager"
     assert ids[order[2, 0]] == "key-account-manager"
+    assert ids[order[3, 0]] == "account-manager"
+    assert ids[order[4, 0]] == "senior-account-manager"
+
+
+def test_a_role_naming_no_years_fits_any_experience(index):
+    """Customer Success Manager names no years: 6 years do not make the Account Manager (1 year)
+    the better choice when the CSM fits a little better."""
+    ids = index.role_ids
+    r = {rid: ids.index(rid) for rid in ids}
+    assert index.data.roles["customer-success-manager"].gates.min_years is None
+    fit = np.zeros((1, len(ids)))
+    fit[0, r["customer-success-manager"]], fit[0, r["account-manager"]] = 40.0, 37.5
+    order = rank_roles(index, fit, np.zeros_like(fit, dtype=np.int64), np.array([6.0]), tuple(range(len(ids))))
+    assert ids[order[0, 0]] == "customer-success-manager"
 
 
 def test_bundled_sample_cv_is_ready_for_key_account(matcher):
