@@ -84,7 +84,8 @@ _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
 _ANY_LANGUAGE_LEVEL = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _LEVEL_WORDS[:2]), re.I)
 # A function word run into the capitalised word after it, as copied text often has them.
-_GLUED = re.compile(r"\b(im|in|am|an|zum|zur|mit|von|für|fuer|dir|du|ihr|und|oder|sowie|the|and|of|with)(?=[A-ZÄÖÜ][a-zäöüß])")
+_GLUED = re.compile(r"\b(im|in|am|an|zum|zur|mit|von|vom|bei|auf|für|fuer|[Dd]ir|du|ihr|und|oder|sowie|sehr|gute|guter|gutes|"
+                    r"the|and|of|with)(?=[A-ZÄÖÜ][a-zäöüß])")
 _PERCENT = re.compile(r"\b\d{1,3}\s*%")
 _PAREN = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]\s*")
 _DIGIT = re.compile(r"\d")
