@@ -252,10 +252,12 @@ def gate_status(spec: GateSpec, cands: Candidates) -> np.ndarray:
 
 
 def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarray,
-               chosen: Sequence[int]) -> np.ndarray:
-    """Role positions per candidate, best first, by the best-role rule (module docstring); ties
-    then by fewer unmet gates and role id. Fits are compared rounded to 1e-6 so float noise never
-    decides."""
+               chosen: Sequence[int], core: np.ndarray | None = None,
+               further: np.ndarray | None = None) -> np.ndarray:
+    """Role positions per candidate, best first, by the best-role rule (module docstring); equal
+    fits (all 0 for a text that shows no core at all) then by more core, then more further
+    coverage, fewer unmet gates and role id. Values are compared rounded to 1e-6 so float noise
+    never decides."""
     cols = np.asarray(chosen, dtype=np.int64)
     id_rank = np.argsort(np.argsort(np.asarray(ix.role_ids, dtype=object)[cols]))
     f = np.round(fit[:, cols], 6)
@@ -272,7 +274,8 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     senior = np.where(gated[None, :], senior,
                       np.max(np.where(near & gated[None, :] & met, senior, 0.0), axis=1, initial=0.0)[:, None])
     ids = np.broadcast_to(id_rank, f.shape)
-    keys = (ids, u, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
+    shown = [np.zeros_like(f) if a is None else -np.round(np.nan_to_num(a[:, cols]), 6) for a in (further, core)]
+    keys = (ids, u, *shown, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
     return cols[np.lexsort(keys, axis=-1)]
 
 
@@ -290,7 +293,7 @@ def evaluate(ix: "Index", cands: Candidates, chosen: Sequence[int]) -> Scores:
         mandatory = np.array([s.mandatory for s in specs], dtype=bool)
         unmet[:, r] = ((status == UNMET) & mandatory).sum(axis=1)
         gates.append(status)
-    order = rank_roles(ix, fit, unmet, cands.years, chosen)
+    order = rank_roles(ix, fit, unmet, cands.years, chosen, core, further)
     return Scores(credit, fit, core, further, tuple(gates), unmet, tuple(chosen), order)
 
 
