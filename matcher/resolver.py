@@ -249,7 +249,7 @@ class Resolver:
         if best is None:
             return NO_MATCH
         cand, dist, pos = best
-        if cand[0] != k[0]:
+        if cand[0] != k[0] or _other_compound(k, cand):
             return NO_MATCH
         return Match(ix.key_comp[pos], round(0.9 - 0.1 * dist / budget, 3), "fuzzy")
 
@@ -354,9 +354,20 @@ class Resolver:
         user may mean: shared n-grams and similar spelling), never a stranger that shares a
         syllable (`Führerschein` is no Mitarbeiterführung, `exel` no Auftragsabwicklung)."""
         near = self.ix.keys[pos]
-        if cos >= HINT_COSINE and fuzz.ratio(k, near) >= HINT_RATIO and near[:1] == k[:1]:
+        if (cos >= HINT_COSINE and fuzz.ratio(k, near) >= HINT_RATIO and near[:1] == k[:1]
+                and not _other_compound(k, near)):
             return Match(None, 0.0, "none", self.ix.key_comp[pos], round(cos, 3))
         return NO_MATCH
+
+
+def _other_compound(a: str, b: str) -> bool:
+    """Two words that end alike but begin differently are two compounds, not a typo of one:
+    `Krankenpflege` (nursing) is no misspelt `Kundenpflege`, nor `Produktmanagement` a misspelt
+    `Projektmanagement`, though most letters agree. A typo changes a letter, not a word."""
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n >= 5 and OSA.distance(a[:len(a) - n], b[:len(b) - n]) >= 2
 
 
 _SUSPENDED = re.compile(r"^(.*\w)-$")

@@ -51,7 +51,7 @@ def test_match_at_80_columns_cuts_nothing_and_pads_nothing(capsys, monkeypatch, 
 
 def test_resolve_golden(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "110")
-    code, out, _ = run(capsys, "resolve", "Kaltakquise", "Beschwerdemanagment", "Krankenpflege", "Bachelor BWL")
+    code, out, _ = run(capsys, "resolve", "Kaltakquise", "Beschwerdemanagment", "Krankenpflege", "Kundenservicecenter", "Bachelor BWL")
     assert code == 0
     check_golden("resolve.txt", out)
 

@@ -96,7 +96,7 @@ def test_other_trades_are_not_forced_onto_the_tree(matcher, text):
 
 
 def test_unrecognised_items_carry_a_hint(matcher):
-    r = matcher.resolve(["Krankenpflege"])[0]
+    r = matcher.resolve(["Kundenservicecenter"])[0]
     assert r.competency is None and r.hint is not None and 0 <= r.hint_score <= 1
 
 
@@ -122,3 +122,12 @@ def test_german_key_not_english_label(matcher):
     # BIS gives Verkaufskenntnisse and Vertriebskenntnisse the same English label.
     assert _label(matcher, "Verkaufskenntnisse") == "Verkaufskenntnisse"
     assert _label(matcher, "Vertriebskenntnisse") == "Vertriebskenntnisse"
+
+
+def test_a_different_compound_is_no_hint(matcher):
+    """`Krankenpflege` ends like the alias `Kundenpflege` but is another word: no hint; and
+    `Produktmanagement` is no typo of `Projektmanagement`."""
+    found = matcher.resolve(["Krankenpflege"])[0]
+    assert found.competency is None and found.hint is None
+    assert matcher.resolve(["Produktmanagement"])[0].competency is None
+    assert matcher.resolve(["Projecktmanagement"])[0].competency.id == "projektmanagement"
