@@ -14,7 +14,8 @@ import numpy as np
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .results import Evidence, Gate, Missing, PlanStep, RoleMatch, Shown
 from .score import (
-    BANDS, LISTED_NO_LEVEL, STATUS, Candidates, Scores, gap_order, gate_specs, helpful_courses, learning_plan,
+    BANDS, LISTED_NO_LEVEL, STATUS, Candidates, Scores, anchor, gap_order, gate_specs, helpful_courses, learning_plan,
+    requirement_credit,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,6 +31,10 @@ def role_match(ix: "Index", r: int, scores: Scores, cands: Candidates, source: n
     role = ix.data.roles[ix.role_ids[r]]
     comps = ix.data.competencies
     credit = scores.credit[0]
+    rr = ix.role_rows()[r]
+    # the core requirements that count at the anchor (score.anchor); further ones count in full
+    cross = {req.competency_id for req, c in zip(role.requirements, rr.cross.tolist())
+             if c and req.tier == "core"} if rr.cross_in_core.size else set()
     matched: list[Evidence] = []
     by_id = {}
     for req in role.requirements:
@@ -42,7 +47,8 @@ def role_match(ix: "Index", r: int, scores: Scores, cands: Candidates, source: n
             raw, mention = evidence[int(source[best])]
             via = mention.competency
             matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[best]), raw, via,
-                                    req.tier, _relation(ix, own, best, ix.comp_pos[via.id]), examples))
+                                    req.tier, _relation(ix, own, best, ix.comp_pos[via.id]), examples,
+                                    req.competency_id in cross))
     matched.sort(key=lambda e: (e.tier != "core", -e.weight * e.credit, e.competency.id))
     cols, gaps = gap_order(ix, r, scores.credit[:1])
     missing = []
@@ -52,12 +58,13 @@ def role_match(ix: "Index", r: int, scores: Scores, cands: Candidates, source: n
         req, examples = by_id[ix.comp_ids[j]]
         have = 1.0 - g / req.weight
         missing.append(Missing(comps[req.competency_id], req.weight, have, tuple(helpful_courses(ix, j, have)),
-                               req.tier, examples))
+                               req.tier, examples, req.competency_id in cross))
     plan = tuple(PlanStep(ix.data.courses[ix.course_ids[k]], gain, after) for k, gain, after in learning_plan(ix, r, credit))
     further = float(scores.further[0, r])
     band = BANDS[int(scores.bands(r)[0])]
+    share = float(anchor(rr, requirement_credit(rr, scores.credit[:1, rr.positions]))[0]) if rr.cross_in_core.size else None
     return RoleMatch(role, float(scores.fits[0, r]), tuple(matched), tuple(missing), _gates(ix, r, scores, cands, years),
-                     plan, float(scores.core[0, r]), None if np.isnan(further) else further, band)
+                     plan, float(scores.core[0, r]), None if np.isnan(further) else further, band, share)
 
 
 def _relation(ix: "Index", own: int, best: int, via: int) -> str:

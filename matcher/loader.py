@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import DataError
 from .model import (
-    CEFR_LEVELS, EDUCATION_LEVELS, KINDS, SECTION_WEIGHTS, TIERS, Alias, Competency, Course, Data, Gates,
+    CEFR_LEVELS, EDUCATION_LEVELS, KINDS, REUSE, SECTION_WEIGHTS, TIERS, Alias, Competency, Course, Data, Gates,
     LanguageRequirement, Role, SalaryBand, section_weight,
 )
 from .normalise import key
@@ -139,10 +139,15 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
             continue
         aliases = _read_aliases(entry.get("aliases"), where, problems)
         related = read_links(entry.get("related"), where, f.name, problems)
+        reuse = entry.get("reuse")
+        if reuse is not None and reuse not in REUSE:
+            problems.append(f"{where}: reuse {short(reuse)} is not one of {list(REUSE)}. Fix: write 'reuse: cross-sector' "
+                            "for a competency most trades share, or leave it out.")
+            continue
         previous = comps.get(cid)
-        if previous is not None and "label_de" not in entry:  # an extension: add aliases and links
+        if previous is not None and "label_de" not in entry:  # an extension: add aliases and links (and a reuse mark)
             comps[cid] = Competency(**{**previous.__dict__, "aliases": previous.aliases + aliases,
-                                       "related": previous.related + related})
+                                       "related": previous.related + related, "reuse": reuse or previous.reuse})
             continue
         if previous is not None:
             prev_layer, prev_file = comp_layer[cid]
@@ -169,7 +174,7 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
         comps[cid] = Competency(
             id=cid, label_de=data_text(label_de), label_en=data_text(entry.get("label_en") or ""), parent=parent,
             kinds=kinds, sources=sources, aliases=aliases, placement=opt_text(entry.get("placement")), origin=f.name,
-            related=related,
+            related=related, reuse=reuse,
         )
         comp_layer[cid] = (f.layer, f.name)
 

@@ -33,6 +33,12 @@ SECTION_WEIGHTS: Mapping[str, float] = MappingProxyType({
 # BIS "z. B." item, not a requirement but evidence for the requirement it illustrates.
 TIERS = ("core", "further", "example")
 
+# How far a competency carries across trades (ESCO's reusability levels): `cross-sector` ones
+# (leadership, project management, presenting, office software, languages) are shown in most
+# trades, so on their own they say little about fitness for this one (score.py, the anchor).
+# Marked on a tree node, inherited by everything below it; language and digital kinds always are.
+REUSE = ("cross-sector",)
+
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 
 # Education levels in ascending order; a gate asks for at least one of them.
@@ -90,6 +96,7 @@ class Competency:
     placement: str | None = None  # "curated" when the source does not state the parent
     origin: str = ""  # the data file it came from
     related: tuple[Link, ...] = ()  # symmetric: the loader adds the reverse of every link
+    reuse: str | None = None  # "cross-sector" when marked on this node (REUSE; inherited: Index.cross_sector)
 
     @property
     def kind(self) -> str:
@@ -106,6 +113,7 @@ class Competency:
             "id": self.id, "label_de": self.label_de, "label_en": self.label_en, "parent": self.parent,
             "kind": list(self.kinds), "source": list(self.sources), "placement": self.placement, "aliases": aliases,
             "related": [{"id": k.id, "kind": k.kind, "source": k.source} for k in self.related],
+            "reuse": self.reuse,
         }
 
 

@@ -110,11 +110,12 @@ class Evidence:
     # how `via` reaches the requirement: direct | example | narrower | broader | equivalent | related
     relation: str = "direct"
     examples: tuple[Shown, ...] = ()
+    cross: bool = False  # a cross-sector competency: counts at the role's anchor (RoleMatch.anchor)
 
     def to_dict(self) -> dict:
         return {"competency": _comp(self.competency), "tier": self.tier, "weight": self.weight,
                 "credit": round(self.credit, 4), "item": self.item, "via": _comp(self.via), "relation": self.relation,
-                "examples": [e.to_dict() for e in self.examples]}
+                "examples": [e.to_dict() for e in self.examples], "cross_sector": self.cross}
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,13 @@ class Missing:
     courses: tuple[Course, ...] = ()
     tier: str = "core"
     examples: tuple[Shown, ...] = ()
+    cross: bool = False  # a cross-sector competency (see Evidence.cross)
 
     def to_dict(self) -> dict:
         return {"competency": _comp(self.competency), "tier": self.tier, "weight": self.weight,
                 "credit": round(self.credit, 4),
                 "courses": [{"id": c.id, "title_de": c.title_de, "title_en": c.title_en} for c in self.courses],
-                "examples": [e.to_dict() for e in self.examples]}
+                "examples": [e.to_dict() for e in self.examples], "cross_sector": self.cross}
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,9 @@ class RoleMatch:
     core: float = 0.0  # 0-100: weighted share of the core requirements covered
     further: float | None = None  # 0-100, None when the role has no further requirements
     band: str = "far"  # ready | close | far (score.READY, score.CLOSE, gates)
+    # 0-1: how much the role's cross-sector core (leadership, presenting, ...) counts, from the
+    # role's own core shown (score.anchor); None when the role's core has no cross-sector part
+    anchor: float | None = None
 
     @property
     def required_count(self) -> int:
@@ -206,6 +211,7 @@ class RoleMatch:
             "role": {"id": self.role.id, "title_de": self.role.title_de, "title_en": self.role.title_en},
             "fit": round1(self.fit), "band": self.band, "core": round1(self.core),
             "further": None if self.further is None else round1(self.further),
+            "anchor": None if self.anchor is None else round(self.anchor, 4),
             "core_count": self.core_count, "core_matched": self.core_matched,
             "required_count": self.required_count, "matched_count": self.matched_count,
             "gates": [g.to_dict() for g in self.gates],

@@ -16,7 +16,12 @@ A requirement's credit is its best single piece of evidence, `max_i conf_i * H[i
 "z. B." examples satisfy the requirement they illustrate (their credit counts for it in full).
 Two vague hints never add up to a certainty, and adding evidence never lowers a credit.
 
-Fit. Each tier's coverage is the weighted share of its requirements credited. Readiness is
+Fit. Each tier's coverage is the weighted share of its requirements credited, with one anchor:
+core competencies that every trade shares (cross-sector, `taxonomy/reichweite.yaml`: leading
+staff, project management, presenting, office and ERP software, languages) count in proportion
+to the role's own core shown, in full from ANCHOR_FULL of it. A teacher who lists leadership
+and management shows nothing of an account supervisor's customer care, and is no quarter of
+one. Readiness is
 the core coverage through an S-curve, `r = c^2 (3 - 2c)` (smoothstep): a quarter of the core
 gives 16, half gives 50, three quarters 84; the first few core competencies do not make anyone
 half-ready, and the last missing one does not make an otherwise complete profile unready. The
@@ -69,6 +74,7 @@ FURTHER_FULL = 0.5
 READY, CLOSE = 70.0, 40.0
 BANDS = ("ready", "close", "far")
 NEAR_POINTS = 5.0
+ANCHOR_FULL = 0.5  # share of a role's own (trade) core from which its cross-sector core counts in full
 COURSE_CREDIT = 0.5
 
 PLAN_STEPS = 3
@@ -177,9 +183,22 @@ def requirement_credit(rr: "RoleRows", sub: np.ndarray) -> np.ndarray:
 
 
 def tier_coverage(rr: "RoleRows", rc: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Core and further coverage in [0, 1] per row (further None when the role has none)."""
-    core = rc[:, rr.core_at] @ rr.core_w
+    """Core and further coverage in [0, 1] per row (further None when the role has none); the
+    cross-sector core counts in proportion to the anchor (module docstring)."""
+    x = rc[:, rr.core_at]
+    core = x[:, rr.trade_in_core] @ rr.core_w[rr.trade_in_core]
+    if rr.cross_in_core.size:
+        core = core + anchor(rr, rc) * (x[:, rr.cross_in_core] @ rr.core_w[rr.cross_in_core])
     return core, None if rr.further_w is None else rc[:, rr.further_at] @ rr.further_w
+
+
+def anchor(rr: "RoleRows", rc: np.ndarray) -> np.ndarray:
+    """The share (0-1) at which the role's cross-sector core counts, per row: the role's own
+    core shown, relative to ANCHOR_FULL of it (1 for a role without cross-sector core)."""
+    if not rr.cross_in_core.size:
+        return np.ones(rc.shape[0])
+    trade = rc[:, rr.core_at[rr.trade_in_core]] @ rr.core_w[rr.trade_in_core]
+    return np.minimum(1.0, trade / (ANCHOR_FULL * rr.trade_share))
 
 
 def combine(core: np.ndarray, further: np.ndarray | None) -> np.ndarray:

@@ -160,6 +160,37 @@ def test_lateral_evidence_counts_partly(matcher):
     assert [(e.competency.id, e.relation) for e in neg.matched] == [("verkaufsverhandlung", "related")]
 
 
+def test_cross_sector_core_counts_with_the_trade_only(matcher, index):
+    """Leadership and project management are half an account supervisor's core, but every trade
+    has leaders: alone they count nothing; with the role's own customer care they count in full."""
+    assert index.cross_sector("mitarbeiterfuehrung") and index.cross_sector("englisch")
+    assert not index.cross_sector("kundenservice") and not index.cross_sector("neukundenakquisition")
+    alone = matcher.match_competencies(["mitarbeiterfuehrung", "projektmanagement"], roles=["account-supervisor"])[0]
+    assert alone.fit == 0 and alone.anchor == 0
+    assert {e.competency.id for e in alone.matched if e.cross} == {"mitarbeiterfuehrung", "projektmanagement"}
+    anchored = matcher.match_competencies(["mitarbeiterfuehrung", "projektmanagement", "kundenbetreuungskenntnisse"],
+                                          roles=["account-supervisor"])[0]
+    assert anchored.anchor == pytest.approx(1.0) and anchored.band == "ready"
+    assert anchored.to_dict()["anchor"] == 1.0 and alone.to_dict()["matched"][0]["cross_sector"] is True
+    # a role without cross-sector core has no anchor
+    assert matcher.match_competencies(["neukundenakquisition"], roles=["account-manager"])[0].anchor is None
+
+
+def test_a_reuse_mark_is_checked(tmp_path):
+    write(tmp_path, "taxonomy/mine.yaml", """
+competencies:
+  - {id: grosshandel, reuse: everywhere}
+""")
+    with pytest.raises(DataError) as exc:
+        load(tmp_path)
+    assert "reuse 'everywhere' is not one of ['cross-sector']" in str(exc.value)
+    write(tmp_path, "taxonomy/mine.yaml", """
+competencies:
+  - {id: grosshandel, reuse: cross-sector}
+""")
+    assert load(tmp_path).competencies["grosshandel"].reuse == "cross-sector"
+
+
 @given(st.lists(st.floats(0, 1), min_size=2, max_size=6), st.lists(st.floats(0, 1), min_size=0, max_size=6),
        st.integers(0, 5), st.floats(0, 1))
 def test_formula_is_monotone_and_bounded(core, further, at, more):

@@ -43,6 +43,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "explain": "{role}: Passung {fit} % ({band}); Kern {core} %, weitere {further}",
         "formula": "Passung = Bereitschaft(Kern) x ({a} + {b} x Bonus der weiteren); siehe 'How the fit is computed' "
                    "im README.",
+        "anchor": "Branchenübergreifendes im Kern (‡) zählt zu {p} %: voll, sobald die Hälfte des berufseigenen Kerns gezeigt ist.",
         "tier": {"core": "Kern", "further": "Weitere"}, "shown_of": "{k} von {n} gezeigt",
         "cols": ("Anforderung", "Gewicht", "Anrechnung", "Nachweis"),
         "how": {"narrower": "über", "broader": "über", "example": "z. B.", "related": "≈ über", "equivalent": "= über"},
@@ -67,6 +68,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "gate": {"years": "years", "education": "edu"}, "none": "-",
         "explain": "{role}: fit {fit}% ({band}); core {core}%, further {further}",
         "formula": "fit = readiness(core) x ({a} + {b} x further bonus); see 'How the fit is computed' in the README.",
+        "anchor": "Cross-sector core skills (‡) count {p}%: in full once half of the role's own core is shown.",
         "tier": {"core": "Core", "further": "Further"}, "shown_of": "{k} of {n} shown",
         "cols": ("Requirement", "Weight", "Credit", "Evidence"),
         "how": {"narrower": "via", "broader": "via", "example": "z. B.", "related": "≈ via", "equivalent": "= via"},
@@ -226,6 +228,9 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
     console.print(L["explain"].format(role=m.role.title(lang), fit=_pct(m.fit, lang), band=L["bands"][m.band],
                                       core=_pct(m.core, lang), further=further), markup=False)
     console.print(L["formula"].format(a=_num(1 - FURTHER_SHARE, lang), b=_num(FURTHER_SHARE, lang)), markup=False)
+    if m.anchor is not None and m.anchor < 1:
+        console.print(L["anchor"].format(p=_pct(100 * m.anchor, lang)), markup=False)
+    cross = {e.competency.id for e in m.matched if e.cross} | {x.competency.id for x in m.missing if x.cross}
     by_id = {e.competency.id: e for e in m.matched}
     for tier in ("core", "further"):
         reqs = [r for r in m.role.requirements if r.tier == tier]
@@ -239,7 +244,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
         for req in sorted(reqs, key=lambda r: (credit[r.competency_id] >= 1, -r.weight * (1 - credit[r.competency_id]),
                                                r.competency_id)):
             e = by_id.get(req.competency_id)
-            label = cell(comps[req.competency_id].label(lang))
+            label = cell(comps[req.competency_id].label(lang)) + (" ‡" if req.competency_id in cross else "")
             if e is None:
                 table.add_row(label, f"{req.weight:.2f}", "0.00", "-")
             else:

@@ -32,12 +32,18 @@ class RoleRows:
     core: np.ndarray
     ex_req: np.ndarray
     ex_pos: np.ndarray
+    cross: np.ndarray | None = None  # per requirement: a cross-sector competency (model.REUSE)
     positions: np.ndarray = field(init=False)  # every competency the fit reads: requirements, then examples
     core_w: np.ndarray = field(init=False)  # weights of the core tier (all requirements if none is core), summing to 1
     further_w: np.ndarray | None = field(init=False)  # the same for the further tier, None when there is none
     core_at: np.ndarray = field(init=False)
     further_at: np.ndarray = field(init=False)
     is_further: np.ndarray = field(init=False)  # per requirement: in the further tier
+    # the core split for the anchor (score.tier_coverage): positions in core_at of the trade's own
+    # and of the cross-sector requirements; `trade_share` is the trade's part of the core weight
+    trade_in_core: np.ndarray = field(init=False)
+    cross_in_core: np.ndarray = field(init=False)
+    trade_share: float = field(init=False)
 
     def __post_init__(self) -> None:
         core = self.core if self.core.any() else np.ones_like(self.core)
@@ -48,6 +54,12 @@ class RoleRows:
         set_(self, "is_further", ~core)
         set_(self, "core_w", self.w[self.core_at] / self.w[self.core_at].sum())
         set_(self, "further_w", self.w[self.further_at] / self.w[self.further_at].sum() if self.further_at.size else None)
+        cross = (self.cross if self.cross is not None else np.zeros_like(core))[self.core_at]
+        if cross.all():  # a role whose whole core crosses trades has nothing to anchor it
+            cross = np.zeros_like(cross)
+        set_(self, "trade_in_core", np.nonzero(~cross)[0])
+        set_(self, "cross_in_core", np.nonzero(cross)[0])
+        set_(self, "trade_share", float(self.core_w[~cross].sum()))
 
 
 @dataclass
@@ -166,6 +178,19 @@ class Index:
             return list(dict.fromkeys(lr.competency_id for role in self.data.roles.values() for lr in role.languages))
         return self._cached("language_ids", make)  # type: ignore[return-value]
 
+    def cross_sector(self, cid: str) -> bool:
+        """Whether a competency is cross-sector (model.REUSE): marked on it or on an ancestor, or
+        of kind language or digital."""
+        comps = self.data.competencies
+        c = comps.get(cid)
+        if c is not None and c.kind in ("language", "digital"):
+            return True
+        while c is not None:
+            if c.reuse == "cross-sector":
+                return True
+            c = comps.get(c.parent) if c.parent else None
+        return False
+
     def role_rows(self) -> list["RoleRows"]:
         """Per role, its requirements as the scoring arrays read them (in the role's order)."""
         def make() -> list:
@@ -178,7 +203,8 @@ class Index:
                     w=np.array([r.weight for r in reqs], dtype=np.float64),
                     core=np.array([r.tier == "core" for r in reqs], dtype=bool),
                     ex_req=np.array([k for k, _ in examples], dtype=np.int64),
-                    ex_pos=np.array([p for _, p in examples], dtype=np.int64)))
+                    ex_pos=np.array([p for _, p in examples], dtype=np.int64),
+                    cross=np.array([self.cross_sector(r.competency_id) for r in reqs], dtype=bool)))
             return out
         return self._cached("roles", make)  # type: ignore[return-value]
 

@@ -13,7 +13,7 @@ const TEXT = {
     summary: (n, k, y) => `${k} von ${n} Angaben erkannt` + (y != null ? `, ${y} Jahre Berufserfahrung` : ""),
     bands: { ready: "bereit", close: "nahe dran", far: "noch weit" },
     core: "Kernanforderungen", further: "Weitere", gates: "Voraussetzungen", missing: "Es fehlt",
-    coreTag: "Kern", furtherTag: "weitere", courses: "Kurse", plan: "Lernplan", after: "danach",
+    coreTag: "Kern", furtherTag: "weitere", anchor: "Branchenübergreifendes zählt", courses: "Kurse", plan: "Lernplan", after: "danach",
     next: "Nächster Karriereschritt", noMissing: "Nichts Wesentliches.", noGates: "Keine.",
     gateNames: { years: "Jahre Berufserfahrung", education: "Ausbildung", language: "Sprache" },
     status: { met: "erfüllt", unmet: "nicht erfüllt", unknown: "nicht angegeben" },
@@ -33,7 +33,7 @@ const TEXT = {
     summary: (n, k, y) => `${k} of ${n} items recognised` + (y != null ? `, ${y} years of experience` : ""),
     bands: { ready: "ready", close: "close", far: "far" },
     core: "Core requirements", further: "Further", gates: "Conditions", missing: "Missing",
-    coreTag: "core", furtherTag: "further", courses: "Courses", plan: "Learning plan", after: "then",
+    coreTag: "core", furtherTag: "further", anchor: "cross-sector counts", courses: "Courses", plan: "Learning plan", after: "then",
     next: "Next career step", noMissing: "Nothing essential.", noGates: "None.",
     gateNames: { years: "years of experience", education: "education", language: "language" },
     status: { met: "met", unmet: "not met", unknown: "not stated" },
@@ -104,7 +104,8 @@ function card(r, rank, next) {
   const bar = el("div", { class: "bar", role: "img", "aria-label": `${num(r.fit)} %` }, el("span", { style: `width:${r.fit}%` }));
   const parts = el("p", { class: "parts", text:
     `${t().core}: ${r.core_matched}/${r.core_count} (${num(r.core, 0)} %)` +
-    (r.further != null ? ` · ${t().further}: ${num(r.further, 0)} %` : "") });
+    (r.further != null ? ` · ${t().further}: ${num(r.further, 0)} %` : "") +
+    (r.anchor != null && r.anchor < 1 ? ` · ${t().anchor}: ${num(100 * r.anchor, 0)} %` : "") });
   const gates = el("ul", { class: "gates" }, ...(r.gates.length ? r.gates.map(gateText) : [el("li", { text: t().noGates })]));
   const missing = el("ul", { class: "missing" });
   for (const m of r.missing.slice(0, 6)) {
