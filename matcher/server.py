@@ -277,7 +277,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None
         return
     import multiprocessing
 
-    _listen(host, port).close()  # fail here, in the parent, when the port is taken
     procs = [multiprocessing.Process(target=_serve_one, args=(host, port, data_dir), daemon=True)
              for _ in range(workers)]
     for proc in procs:
@@ -291,6 +290,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None
         for proc in procs:
             proc.terminate()
             proc.join(timeout=10)
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise OSError when nothing may listen on host:port (taken, no such address, not allowed),
+    before anything says it is serving. A plain bind, without SO_REUSEPORT, so that a second
+    `matcher serve` never quietly shares the port of a first one."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
 
 
 def _listen(host: str, port: int) -> socket.socket:

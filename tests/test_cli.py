@@ -159,3 +159,15 @@ def test_explain_usage_errors(capsys):
                  ["--explain", "key-account-manager", "--top", "2", "SAP"]):
         code, _, err = run(capsys, "match", *argv)
         assert code == 2 and "--explain" in err and "fix:" in err, argv
+
+
+def test_serve_on_a_taken_port_says_so_before_claiming_to_serve(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, out, err = run(capsys, "serve", "--port", str(port))
+    assert code == 1 and "cannot listen on 127.0.0.1:" in err and "another --port" in err
+    assert "serving" not in err and "Traceback" not in err

@@ -357,13 +357,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        from ..server import serve
+        from ..server import check_port, serve
     except ImportError as exc:
         raise InputError(f"matcher serve needs the server packages ({exc.name} is missing)",
                          fix="pip install 'matcher[server]'") from None
     _matcher(args).index  # noqa: B018 - load (or build) the index now: a data error stops here, not per request
-    print(f"matcher: serving http://{args.host}:{args.port}/ (API docs at /docs); Ctrl-C to stop", file=sys.stderr)
     try:
+        check_port(args.host, args.port)
+        print(f"matcher: serving http://{args.host}:{args.port}/ (API docs at /docs); Ctrl-C to stop", file=sys.stderr)
         serve(args.host, args.port, args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None, args.workers)
     except OSError as exc:
         raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})",
