@@ -100,8 +100,9 @@ class Pipeline:
             return Resolution(raw, raw.strip(), None, 0.0, "goal")
         item = parse_item(raw)
         if item.kind in ("education", "experience"):
-            # a degree or an apprenticeship names its subject ("BA Business Administration"): evidence too
-            subject = self._mentions(item.text, key(item.text), 0, NO_MATCH) if item.kind == "education" else []
+            # a degree or an apprenticeship names its subject ("BA Business Administration"), a total
+            # of years its field ("5 Jahre Berufserfahrung im Vertrieb"): evidence too
+            subject = self._mentions(item.text, key(item.text), 0, NO_MATCH)
             return Resolution(raw, item.text, None, 1.0, item.kind, years=item.years, education=item.education,
                               truncated=item.truncated, span=item.span, mentions=tuple(subject))
         k = key(item.text)

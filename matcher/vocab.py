@@ -42,7 +42,8 @@ mehrjaehrige langjaehrige jahrelange einschlaegige erste praktische practical ha
 # Quality words: what kind of claim a phrase makes about the skill. Two classes, because
 # `Verkaufsgeschick` (aptitude) is Verkaufstalent while `Vertriebserfahrung` (knowledge) is
 # Vertriebskenntnisse; "skills" says nothing about the class.
-KNOWLEDGE = ("anwendungskenntnisse", "kenntnisse", "kenntnis", "erfahrungen", "erfahrung", "wissen", "knowhow",
+KNOWLEDGE = ("anwendungskenntnisse", "kenntnisse", "kenntnis", "berufserfahrung", "berufspraxis", "praxiserfahrung",
+             "arbeitserfahrung", "erfahrungen", "erfahrung", "wissen", "knowhow",
              "knowledge", "experience", "expertise", "background", "verstaendnis", "understanding",
              "praktikum", "praktika", "internship", "werkstudent", "werkstudentin")
 APTITUDE = ("staerke", "staerken", "geschick", "vermoegen", "faehigkeiten", "faehigkeit", "talent", "begabung",

@@ -148,3 +148,11 @@ def test_present_tense_of_the_verbs_that_build_skill_compounds(matcher):
                                   "Berufserfahrung: 99 Jahre", "2000 - 2012 Gymnasium"])
 def test_periods_that_are_no_work_do_not_count(matcher, text):
     assert matcher.report(text).years is None
+
+
+def test_years_of_experience_in_a_field_name_the_field(matcher):
+    """`3 Jahre Berufserfahrung im Vertrieb` gives the years and sales knowledge; so does the
+    sentence without a number."""
+    item = matcher.resolve(["3 Jahre Berufserfahrung im Vertrieb"])[0]
+    assert item.method == "experience" and item.years == 3 and "vertriebskenntnisse" in [c.id for c in item.further]
+    assert matcher.resolve(["Berufserfahrung im Vertrieb"])[0].competency.id == "vertriebskenntnisse"
