@@ -75,10 +75,14 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
                 r"gesellenbrief|gesellenprüfung|"
                 r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur)", re.I), "vocational"),
 ]
-# "with 7 years of experience in B2B sales", "mindestens 3 Jahre Berufserfahrung im Vertrieb"
-_EXPERIENCE_IN_SENTENCE = re.compile(
-    r"\b(\d{1,2})\s*(?:\+\s*)?(?:years?|yrs?|jahre?n?)\s+(?:of\s+)?(?:(?:professional|work|relevant|sales)\s+)?"
-    r"(?:experience|berufserfahrung|berufspraxis)\b", re.I)
+# Years of experience stated in a sentence, in a CV or an advert alike: "with 7 years of experience
+# in B2B sales", "mindestens 3 Jahre einschlägige Berufserfahrung", "3-5 years of relevant sales
+# experience" (the first number: what a CV holder has at least, what an advert asks at least).
+# Possessive quantifiers (`*+`, `++`): a run of spaces or a word is taken whole, never split
+# between neighbouring quantifiers, so a crafted run of spaces costs linear time.
+EXPERIENCE_IN_SENTENCE = re.compile(
+    r"\b(\d{1,2})\s*+(?:\+|plus)?\s*+(?:[-–]\s*+\d{1,2}\s*+)?(?:jahre?n?|years?|yrs?)\b(?:\s++\w++){0,4}?\s++"
+    r"(?:berufserfahrung|berufspraxis|erfahrung|experience)\b", re.I)
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
@@ -208,7 +212,7 @@ def parse_item(raw: str) -> Item:
             level = level or implied
             text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
-    total = _EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
+    total = EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
                 experience=float(total.group(1)) if total else None)
 

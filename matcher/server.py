@@ -16,8 +16,10 @@ import asyncio
 import json
 import os
 import shutil
+import signal
 import socket
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -277,10 +279,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None
         return
     import multiprocessing
 
-    procs = [multiprocessing.Process(target=_serve_one, args=(host, port, data_dir), daemon=True)
+    procs = [multiprocessing.Process(target=_serve_one, args=(host, port, data_dir, os.getpid()), daemon=True)
              for _ in range(workers)]
     for proc in procs:
         proc.start()
+    # `kill` (SIGTERM) ends the workers too, as Ctrl-C does: without this the parent died alone
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         for proc in procs:
             proc.join()
@@ -290,6 +294,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None
         for proc in procs:
             proc.terminate()
             proc.join(timeout=10)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def check_port(host: str, port: int) -> None:
@@ -311,12 +319,23 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_one(host: str, port: int, data_dir: str | None) -> None:
+def _serve_one(host: str, port: int, data_dir: str | None, parent: int) -> None:
+    import threading
+
     import uvicorn
 
     sock = _listen(host, port)
     config = uvicorn.Config(create_app(data_dir), log_level="warning", access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+
+    def watch_parent() -> None:  # a parent killed outright (SIGKILL) cannot stop its workers: they stop themselves
+        while not server.should_exit:
+            if os.getppid() != parent:
+                server.should_exit = True
+            time.sleep(1.0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    server.run(sockets=[sock])
 
 
 def _app_from_env() -> FastAPI:

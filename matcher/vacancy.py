@@ -29,7 +29,7 @@ import numpy as np
 from .errors import InputError
 from .model import EDUCATION_LEVELS, Competency, Gates, LanguageRequirement, Requirement, Role
 from .normalise import clean, key, slugify
-from .parse import level_of, section_of
+from .parse import EXPERIENCE_IN_SENTENCE, level_of, section_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -51,9 +51,6 @@ _NICE_HEADING = re.compile(r"^(?:nice[-\s]to[-\s]have|von\s+vorteil|wünschenswe
 _TASK_HEADING = re.compile(r"^(?:deine\s+aufgaben|ihre\s+aufgaben|aufgaben|tätigkeiten|taetigkeiten|"
                            r"responsibilities|your\s+tasks|what\s+you(?:'ll|\s+will)\s+do|your\s+role|die\s+rolle|"
                            r"das\s+erwartet\s+dich|was\s+dich\s+erwartet)\b", re.I)
-_YEARS_NEEDED = re.compile(
-    r"\b(\d{1,2})\s*(?:\+|plus)?\s*(?:-\s*\d{1,2}\s*)?(?:jahre?n?|years?|yrs?)\b(?:\s+\w+){0,4}?\s+"
-    r"(?:berufserfahrung|berufspraxis|erfahrung|experience)", re.I)
 
 
 @dataclass(frozen=True)
@@ -174,7 +171,7 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
                     gates.append(f"language:{c.id}")
                 else:
                     found.append((c.id, nice))
-        stated = _YEARS_NEEDED.search(line)
+        stated = EXPERIENCE_IN_SENTENCE.search(line)
         if stated and not (line_nice or _NICE.search(line)):
             years.append(float(stated.group(1)))
             gates.append("years")

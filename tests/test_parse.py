@@ -73,3 +73,11 @@ def test_a_period_cut_by_a_line_break_is_one_span():
     assert items[:2] == ["Business Development Consultant 01/2015 to Current", "Recruiter 01/2014 to 01/2015"]
     assert items[2:] == ["Vertrieb bis", "2020 neue Kunden"]  # no year before "bis": not a cut period
     assert parse_item(items[1]).span is not None
+
+
+def test_years_in_a_sentence_read_alike_in_cvs_and_adverts():
+    """One pattern for both: a range gives its first number, words may stand between."""
+    assert parse_item("with 7 years of experience in B2B sales").experience == 7
+    assert parse_item("3-5 years of relevant sales experience").experience == 3
+    assert parse_item("mindestens 3 Jahre einschlägige Berufserfahrung im Vertrieb").experience == 3
+    assert parse_item("2 Jahre im Ausland").experience is None

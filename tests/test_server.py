@@ -106,3 +106,48 @@ def test_api_fuzz_no_500_and_schema_holds(case):
     assert response.status_code < 500, (case.path, response.text[:300])
     if response.status_code < 400:
         case.validate_response(response)
+
+
+def test_stopping_the_server_stops_its_workers(tmp_path):
+    """`kill` (SIGTERM) of `matcher serve --workers 2` ends the workers as well, not only the parent."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from matcher.cli import main; sys.exit(main())",
+                             "serve", "--port", str(port), "--workers", "2"], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        workers = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 20
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            alive = [w for w in workers if _running(w)]
+            time.sleep(0.2)
+        assert not alive, "workers outlived the server"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _running(pid: str) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except OSError:  # gone
+        return False
