@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 from .normalise import key, stem
 from .vocab import (
     CONTEXT_PREPOSITIONS, DOMAIN, FILLER, LIGHT, LIGHT_QUERY, QUALITY_SUFFIXES,
-    content_words, core, expand, stem_key,
+    bag_key, content_words, core, expand, stem_key,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,13 +68,15 @@ class Match:
 NO_MATCH = Match(None, 0.0, "none")
 
 
-def compound_variants(words: list[str]) -> list[str]:
+def compound_variants(words: list[str], reverse: bool = True) -> list[str]:
     """Ways to write two or three words as one German compound (`Angebote erstellen` ->
-    `angebotserstellen`), including the reverse order of `X von Y` (`Erstellung von Angeboten`)."""
+    `angebotserstellen`), including, with `reverse`, the reverse order of `X von Y` (`Erstellung
+    von Angeboten`). Two words side by side keep their order: their last one is the head
+    (`management accounts` are accounts, not `Accountmanagement`)."""
     if not 2 <= len(words) <= 3:
         return []
     words = [_infinitive(w) for w in words]  # "du erstellst Angebote": the verb as the compound has it
-    orders = [words, list(reversed(words))] if len(words) == 2 else [words]
+    orders = [words, list(reversed(words))] if len(words) == 2 and reverse else [words]
     out = []
     for ws in orders:
         stems = [stem(w) for w in ws]
@@ -182,7 +184,7 @@ class Resolver:
         sk = stem_key(k)
         if sk in ix.stems:
             return Match(ix.stems[sk], 0.97, "stem")
-        bag = " ".join(sorted(sk.split()))
+        bag = bag_key(sk)
         if bag in ix.bags:
             return Match(ix.bags[bag], 0.95, "stem")
         compact = stem(k.replace(" ", ""))
@@ -198,7 +200,12 @@ class Resolver:
         # a compound starts like one of the tree's compounds: checked on its first letters before
         # the variants are spelled out (most word pairs in a sentence are no compound)
         if 2 <= len(words) <= 3 and (stem(words[0])[:4] in ix.compact_starts or stem(words[-1])[:4] in ix.compact_starts):
-            for variant in compound_variants(words):
+            # reversed only when the words were apart (`Erstellung von Angeboten`) or a German light
+            # verb or its noun leads (`erstellt Angebote`); else the last word is the head, as in
+            # English (`management accounts`)
+            lead = _infinitive(words[0])
+            reverse = f"{words[0]} {words[-1]}" not in k or (lead in LIGHT_QUERY and lead.endswith(("en", "ung")))
+            for variant in compound_variants(words, reverse=reverse):
                 if variant in ix.compact:
                     return Match(ix.compact[variant], 0.92, "compound")
         c, cls = core(k)

@@ -96,6 +96,14 @@ def stem_key(k: str) -> str:
     return " ".join(stem(t) for t in k.split())
 
 
+def bag_key(sk: str) -> str:
+    """A stemmed phrase with its leading words in any order but its last word kept last: the
+    words before the head may be reordered (`strategische Vertriebs Planung`), the head may not,
+    for it says what the phrase is: `management accounts` (bookkeeping) is no `account management`."""
+    *lead, head = sk.split() or [""]
+    return " ".join(sorted(lead) + [head])
+
+
 def content_words(k: str) -> list[str]:
     """Words that name the skill: no fillers, no quality words, no numbers (`Führung von 8 Managern`)."""
     return [t for t in k.split() if t not in FILLER and t not in NEUTRAL and not t.isdigit()]

@@ -131,3 +131,11 @@ def test_a_different_compound_is_no_hint(matcher):
     assert found.competency is None and found.hint is None
     assert matcher.resolve(["Produktmanagement"])[0].competency is None
     assert matcher.resolve(["Projecktmanagement"])[0].competency.id == "projektmanagement"
+
+
+def test_the_head_of_two_words_side_by_side_stays_last(matcher):
+    """`management accounts` (bookkeeping) is no `account management`; `forecasting` alone is no
+    sales pipeline; the German verb-object order still reads as its compound."""
+    assert matcher.resolve(["management accounts"])[0].competency is None
+    assert matcher.resolve(["Budgeting and forecasting"])[0].competency.id != "sales-pipeline-management"
+    assert "angebotserstellung" in [m.competency.id for m in matcher.resolve(["erstellt Angebote"])[0].mentions]

@@ -11,7 +11,7 @@ import numpy as np
 from ..model import Data
 from ..normalise import key, stem
 from ..score import ANCESTOR_CREDIT, DESCENDANT_CREDIT, LINK_CREDIT
-from ..vocab import FILLER, NEUTRAL, core, expand, stem_key
+from ..vocab import FILLER, NEUTRAL, bag_key, core, expand, stem_key
 from . import tfidf
 from .lookup import Index
 
@@ -60,7 +60,7 @@ def build_index(data: Data, fp: str) -> Index:
             key_comp.append(pos)
         sk = stem_key(k)
         stems.setdefault(sk, pos)
-        bags.setdefault(" ".join(sorted(sk.split())), pos)
+        bags.setdefault(bag_key(sk), pos)
         compact.setdefault(stem(k.replace(" ", "")), pos)
         c, cls = core(k)
         if c:
