@@ -22,19 +22,24 @@ _RANGE = re.compile(r"\b" + _MONTH.format(p="a") + r"\s*(?:[-–—]|to|bis|unti
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 # a range cut by a line break, as text copied from a PDF CV often is: "Consultant 01/2015 to" + "Current"
 _OPEN_END = re.compile(r"\b(?:19|20)\d\d\s*(?:[-–—]|to|bis|until|till)$", re.IGNORECASE)
-_CLOSING = re.compile(r"(?:" + _MONTH.format(p="b") + r"|(?:" + _NOW + r")\b)", re.IGNORECASE)
+_CLOSING = re.compile(r"\(?(?:" + _MONTH.format(p="b") + r"|(?:" + _NOW + r")\b)[\s.,;:)]*$", re.IGNORECASE)
 _SINCE = re.compile(r"\b(?:seit|since)\s+" + _MONTH.format(p="a"), re.IGNORECASE)
 
 
 def join_cut_ranges(lines: list[str]) -> list[str]:
     """Lines with a period of work cut after its "to" put back together (`01/2014 to` and
-    `01/2015` on the next line are one span), so the span counts as experience."""
+    `01/2015` on the next line are one span), so the span counts as experience. The second line
+    must hold only the end date: one that goes on ("03/2019 Account Manager 04/2019 - heute")
+    starts a line of its own."""
     out: list[str] = []
+    last = -1  # the last line that holds text: a blank line may stand between the two halves
     for line in lines:
-        if out and _CLOSING.match(line) and _OPEN_END.search(out[-1]):
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
+        if last >= 0 and _CLOSING.match(line) and _OPEN_END.search(out[last]):
+            out[last] = f"{out[last]} {line}"
+            continue
+        out.append(line)
+        if line.strip():
+            last = len(out) - 1
     return out
 
 
@@ -42,13 +47,18 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def _month(m: re.Match[str], p: str) -> int | None:
-    """Months since year 0 of one end of a span; None for a name that is no month."""
+def _named(m: re.Match[str], p: str) -> str | None:
+    """The month name of one end, None when there is none: a word before a bare year that is no
+    month ("Vertrieb 2017 - heute") is the item's text, not part of the date."""
+    name = m.group(f"{p}n")
+    return name.lower() if name is not None and name.lower() in _MONTHS else None
+
+
+def _month(m: re.Match[str], p: str) -> int:
+    """Months since year 0 of one end of a span."""
     year = int(m.group(f"{p}y"))
-    number, name = m.group(f"{p}m"), m.group(f"{p}n")
-    if name is not None and name.lower() not in _MONTHS:
-        return None
-    month = int(number) if number else _MONTHS[name.lower()] if name else 1
+    number, name = m.group(f"{p}m"), _named(m, p)
+    month = int(number) if number else _MONTHS[name] if name else 1
     return year * 12 + month - 1
 
 
@@ -64,22 +74,20 @@ def find_span(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     m = _RANGE.search(text) or _SINCE.search(text)
     if m is None:
         return None
+    # a word before the year that is no month ("Vertrieb 2017 - heute") stays the item's text
+    a = m.start("ay") if m.group("an") is not None and not _named(m, "a") else m.start()
     start = _month(m, "a")
-    if start is None:
-        return None
     groups = m.groupdict()
     if groups.get("by"):
         end = _month(m, "b")
-        if end is None:
-            return None
-        if not groups.get("bm") and not groups.get("bn"):
+        if not groups.get("bm") and not _named(m, "b"):
             end += 11  # "2015 - 2018": to the end of 2018
     else:
         end = current
     end = min(end, current)
     if not 0 <= end - start <= 600:
         return None
-    return (start, end + 1), m.span()
+    return (start, end + 1), (a, m.end())
 
 
 def total_years(spans: list[tuple[int, int]]) -> float:

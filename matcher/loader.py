@@ -141,8 +141,8 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
         related = read_links(entry.get("related"), where, f.name, problems)
         reuse = entry.get("reuse")
         if reuse is not None and reuse not in REUSE:
-            problems.append(f"{where}: reuse {short(reuse)} is not one of {list(REUSE)}. Fix: write 'reuse: cross-sector' "
-                            "for a competency most trades share, or leave it out.")
+            problems.append(f"{where}: reuse {short(reuse)} must be the text 'cross-sector'. Fix: write 'reuse: "
+                            "cross-sector' for a competency most trades share, or leave it out.")
             continue
         previous = comps.get(cid)
         if previous is not None and "label_de" not in entry:  # an extension: add aliases and links (and a reuse mark)
@@ -155,6 +155,11 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
                 problems.append(f"{where}: duplicate id '{cid}' (first in {prev_file}). Fix: rename one, or merge them.")
                 continue
         label_de = entry.get("label_de")
+        if "label_de" not in entry and previous is None and set(entry) <= {"id", "aliases", "related", "reuse"}:
+            problems.append(f"{where}: '{cid}' is no competency of the tree (read so far), so there is nothing to extend. "
+                            "Fix: use an existing id (see 'matcher taxonomy'), put the extension in a file read after "
+                            "the one that defines it, or define it with label_de, kind and source.")
+            continue
         if not isinstance(label_de, str) or not label_de.strip():
             problems.append(f"{where}: missing label_de (the German term as BIS writes it). Fix: add 'label_de: ...'.")
             continue
@@ -174,7 +179,8 @@ def _read_taxonomy(f: SourceFile, doc: dict, comps: dict[str, Competency], comp_
         comps[cid] = Competency(
             id=cid, label_de=data_text(label_de), label_en=data_text(entry.get("label_en") or ""), parent=parent,
             kinds=kinds, sources=sources, aliases=aliases, placement=opt_text(entry.get("placement")), origin=f.name,
-            related=related, reuse=reuse,
+            # a replaced node keeps a reuse mark curated for it elsewhere unless it sets its own
+            related=related, reuse=reuse or (previous.reuse if previous is not None else None),
         )
         comp_layer[cid] = (f.layer, f.name)
 

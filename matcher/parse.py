@@ -21,7 +21,7 @@ from .normalise import clean, key
 from .vocab import is_heading
 
 
-_BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)](?=\s))\s*")
+_BULLET = re.compile(r"^\s*(?:[-–—•·∙▪▫◦●○‣⁃*>+»✓✔☐☑■□]+|\(?\d{1,3}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s))\s*")
 # Separators within a line; a comma between digits is a decimal comma ("1,5 Jahre"). Pieces
 # are stripped afterwards rather than matching spaces here, which would backtrack over long runs.
 _SEPARATORS = "|•·∙▪●"  # item separators besides ";" and "," (one set for every splitting path)
@@ -45,9 +45,9 @@ _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
 ]
 _YEARS = re.compile(
     r"(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
-    r"(\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:-\s*\d{1,2}\s*)?"
+    r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
     r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b"
-    r"(?:\s+(?:berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
+    r"(?:\s+(?P<exp>berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
     re.I,
 )
 _TOTAL_EXPERIENCE = re.compile(
@@ -77,12 +77,13 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 ]
 # Years of experience stated in a sentence, in a CV or an advert alike: "with 7 years of experience
 # in B2B sales", "mindestens 3 Jahre einschlägige Berufserfahrung", "3-5 years of relevant sales
-# experience" (the first number: what a CV holder has at least, what an advert asks at least).
+# experience", "4 Jahre Vertriebserfahrung" (the first number of a range: what a CV holder has at
+# least, what an advert asks at least; never the digit after a decimal comma).
 # Possessive quantifiers (`*+`, `++`): a run of spaces or a word is taken whole, never split
 # between neighbouring quantifiers, so a crafted run of spaces costs linear time.
 EXPERIENCE_IN_SENTENCE = re.compile(
-    r"\b(\d{1,2})\s*+(?:\+|plus)?\s*+(?:[-–]\s*+\d{1,2}\s*+)?(?:jahre?n?|years?|yrs?)\b(?:\s++\w++){0,4}?\s++"
-    r"(?:berufserfahrung|berufspraxis|erfahrung|experience)\b", re.I)
+    r"(?<![\d.,])\b(\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
+    r"(?:jahre?n?|years?|yrs?)\b(?:\s++\w++){0,4}?\s++(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
@@ -185,7 +186,7 @@ def parse_item(raw: str) -> Item:
     # "Englisch: C1", "Excel – sehr gut", "SAP - 3 Jahre": the tail after a separator.
     parts = _ANNOTATION_SEP.split(text, maxsplit=1) if (":" in text or "=" in text or "-" in text
                                                          or "–" in text or "—" in text) else [text]
-    if len(parts) == 2 and parts[0].strip() and _is_annotation(parts[1]):
+    if len(parts) == 2 and parts[0].strip() and not parts[0].strip().isdigit() and _is_annotation(parts[1]):
         tail = parts[1]
         y = _YEARS.search(tail)
         if y:
@@ -195,7 +196,9 @@ def parse_item(raw: str) -> Item:
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
     y = _YEARS.search(text) if digits else None
     if y:
-        rest = (text[: y.start()] + " " + text[y.end():]).strip()
+        # the number goes, the word that says what it counts stays: "Ich habe 3 Jahre Berufserfahrung
+        # im Vertrieb" still names Berufserfahrung im Vertrieb
+        rest = (text[: y.start()] + " " + (y.group("exp") or "") + " " + text[y.end():]).strip()
         rest = re.sub(r"^(?:of|in|with|mit|im|in der)\s+", "", rest, flags=re.I)
         if key(rest):
             years = float(y.group(1).replace(",", "."))
@@ -214,7 +217,7 @@ def parse_item(raw: str) -> Item:
     text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
     total = EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
-                experience=float(total.group(1)) if total else None)
+                experience=float(total.group(1).replace(",", ".")) if total else None)
 
 
 def split_items(text: str) -> list[str]:

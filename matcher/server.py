@@ -263,20 +263,22 @@ def _asset(name: str) -> str:
     return resources.files("matcher.web").joinpath(name).read_text(encoding="utf-8")
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None, workers: int = 1) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None, workers: int = 1) -> int:
     """Run the app on uvicorn (what `matcher serve` does): one process, or `workers` processes
     each with its own listening socket on the same port (SO_REUSEPORT), so that the kernel spreads
-    the connections over them evenly, long-lived keep-alive connections included."""
+    the connections over them evenly, long-lived keep-alive connections included.
+
+    Returns how many worker processes ended on their own (0 when stopped by Ctrl-C or `kill`)."""
     import uvicorn
 
     if workers == 1:
         uvicorn.run(create_app(data_dir), host=host, port=port, log_level="warning", access_log=False)
-        return
+        return 0
     if not hasattr(socket, "SO_REUSEPORT"):  # not on every platform: uvicorn's own workers then
         os.environ["MATCHER_SERVE_DATA_DIR"] = data_dir or ""
         uvicorn.run("matcher.server:_app_from_env", factory=True, host=host, port=port, workers=workers,
                     log_level="warning", access_log=False)
-        return
+        return 0
     import multiprocessing
 
     procs = [multiprocessing.Process(target=_serve_one, args=(host, port, data_dir, os.getpid()), daemon=True)
@@ -289,11 +291,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000, data_dir: str | None = None
         for proc in procs:
             proc.join()
     except KeyboardInterrupt:
-        pass
+        return 0
     finally:
         for proc in procs:
             proc.terminate()
             proc.join(timeout=10)
+    return len(procs)  # every worker ended without being asked to
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -171,3 +171,10 @@ def test_serve_on_a_taken_port_says_so_before_claiming_to_serve(capsys):
         code, out, err = run(capsys, "serve", "--port", str(port))
     assert code == 1 and "cannot listen on 127.0.0.1:" in err and "another --port" in err
     assert "serving" not in err and "Traceback" not in err
+
+
+def test_serve_refuses_a_port_out_of_range(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["serve", "--port", "70000"])
+    _, err = capsys.readouterr()
+    assert exc.value.code == 2 and "is not a port: use 1 to 65535" in err and "serving" not in err

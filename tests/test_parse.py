@@ -81,3 +81,33 @@ def test_years_in_a_sentence_read_alike_in_cvs_and_adverts():
     assert parse_item("3-5 years of relevant sales experience").experience == 3
     assert parse_item("mindestens 3 Jahre einschlägige Berufserfahrung im Vertrieb").experience == 3
     assert parse_item("2 Jahre im Ausland").experience is None
+
+
+@pytest.mark.parametrize("text, years", [
+    ("1,5 Jahre Erfahrung im Vertrieb", 1.5), ("2.5 years of sales experience", 2.5),
+    ("3 to 5 years of relevant sales experience", 3.0), ("3 bis 5 Jahre Berufserfahrung im Vertrieb", 3.0),
+    ("3–5 years of sales experience", 3.0), ("4 Jahre Vertriebserfahrung", 4.0),
+])
+def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
+    """A decimal comma is no separator and a range gives its first number."""
+    item = parse_item(text)
+    assert item.years == years and item.experience == years
+
+
+def test_the_words_around_years_stay_and_dotted_months_are_no_bullets():
+    assert parse_item("Ich habe 3 Jahre Berufserfahrung im Vertrieb").text == "Ich habe Berufserfahrung im Vertrieb"
+    assert parse_item("100 Jahre Berufserfahrung im Vertrieb").years is None
+    assert split_items("1. Kaltakquise\n03.2019 – heute\n2.5 years of SAP") == [
+        "Kaltakquise", "03.2019 – heute", "2.5 years of SAP"]
+    assert parse_item("03.2019 – heute").span[0] == 2019 * 12 + 2
+
+
+def test_a_word_before_a_bare_year_is_no_month():
+    """`Vertrieb 2017 bis heute`: Vertrieb is the skill, 2017 the start (January)."""
+    item = parse_item("Vertrieb 2017 bis heute")
+    assert item.text == "Vertrieb" and item.span[0] == 2017 * 12
+
+
+def test_a_cut_period_joins_only_its_own_end():
+    items = split_items("Sales Manager 01/2015 to\n\nCurrent\nKAM 01/2015 to\n03/2019 Account Manager 04/2019 – heute")
+    assert items == ["Sales Manager 01/2015 to Current", "KAM 01/2015 to", "03/2019 Account Manager 04/2019 – heute"]

@@ -156,3 +156,8 @@ def test_years_of_experience_in_a_field_name_the_field(matcher):
     item = matcher.resolve(["3 Jahre Berufserfahrung im Vertrieb"])[0]
     assert item.method == "experience" and item.years == 3 and "vertriebskenntnisse" in [c.id for c in item.further]
     assert matcher.resolve(["Berufserfahrung im Vertrieb"])[0].competency.id == "vertriebskenntnisse"
+
+
+def test_periods_beside_a_sales_job_title_count(matcher):
+    text = "Berufserfahrung\n03/2019 – heute  Verkäuferin, Muster GmbH\n01/2015 – 02/2019  Sales Manager, Beispiel AG\n"
+    assert matcher.report(text).years is not None and matcher.report(text).years > 11

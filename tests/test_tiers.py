@@ -183,12 +183,23 @@ competencies:
 """)
     with pytest.raises(DataError) as exc:
         load(tmp_path)
-    assert "reuse 'everywhere' is not one of ['cross-sector']" in str(exc.value)
+    assert "reuse 'everywhere' must be the text 'cross-sector'" in str(exc.value)
+    write(tmp_path, "taxonomy/mine.yaml", """
+competencies:
+  - {id: no-such-node, reuse: cross-sector}
+""")
+    with pytest.raises(DataError) as exc:
+        load(tmp_path)
+    assert "'no-such-node' is no competency of the tree" in str(exc.value)
     write(tmp_path, "taxonomy/mine.yaml", """
 competencies:
   - {id: grosshandel, reuse: cross-sector}
+  - {id: managementkenntnisse, label_de: Management, kind: technical, source: curated}
 """)
-    assert load(tmp_path).competencies["grosshandel"].reuse == "cross-sector"
+    data = load(tmp_path)
+    assert data.competencies["grosshandel"].reuse == "cross-sector"
+    # relabelling a node in an overlay keeps the mark curated for it in reichweite.yaml
+    assert data.competencies["managementkenntnisse"].reuse == "cross-sector"
 
 
 @given(st.lists(st.floats(0, 1), min_size=2, max_size=6), st.lists(st.floats(0, 1), min_size=0, max_size=6),
@@ -347,3 +358,13 @@ def test_languages_never_named_are_not_listed(matcher):
     assert all(g.found is None for g in kam.gates if g.name == "language")
     listed = matcher.match("CRM, Englisch", roles=["key-account-manager"])[0]
     assert {g.subject: g.found for g in listed.gates if g.name == "language"}["englisch"] == "listed, no level"
+
+
+def test_the_readme_python_example_prints_what_it_says(matcher):
+    """The README's Python example states its output; this keeps the figure from going stale."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"# \('key-account-manager', ([\d.]+)\), best first", readme)
+    got = matcher.match("Key Account Management, Verhandlungsgeschick, SAP, Marktanalysen, Englisch C1", years=5)[0]
+    assert said and got.role.id == "key-account-manager" and round(got.fit, 1) == float(said.group(1))

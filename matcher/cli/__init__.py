@@ -68,6 +68,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 1 to 65535")
+    return value
+
+
 def _years(text: str) -> float:
     try:
         value = years_value(text.replace(",", "."))
@@ -136,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", parents=[common], help="serve the counsellor page and the HTTP API",
                         description="Run the web page (/) and the JSON API (/api/..., docs at /docs) on uvicorn.")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    sv.add_argument("--port", type=_positive_int, default=8000, help="port (default 8000)")
+    sv.add_argument("--port", type=_port, default=8000, help="port, 1-65535 (default 8000)")
     sv.add_argument("--workers", type=_positive_int, default=min(2, os.cpu_count() or 1),
                     help="processes, each with its own warm index (default: 2, or 1 on one core)")
 
@@ -355,21 +362,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return run_batch(args, _matcher(args))
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    try:
-        from ..server import check_port, serve
-    except ImportError as exc:
-        raise InputError(f"matcher serve needs the server packages ({exc.name} is missing)",
-                         fix="pip install 'matcher[server]'") from None
-    _matcher(args).index  # noqa: B018 - load (or build) the index now: a data error stops here, not per request
-    try:
-        check_port(args.host, args.port)
-        print(f"matcher: serving http://{args.host}:{args.port}/ (API docs at /docs); Ctrl-C to stop", file=sys.stderr)
-        serve(args.host, args.port, args.data_dir or os.environ.get("MATCHER_DATA_DIR") or None, args.workers)
-    except OSError as exc:
-        raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc})",
-                         fix="choose another --port, or stop the program that uses this one") from None
-    return 0
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import cmd_serve
+
+    return cmd_serve(args, _matcher(args))
 
 
 def _cmd_vacancy(args: argparse.Namespace) -> int:
@@ -381,7 +377,7 @@ def _cmd_vacancy(args: argparse.Namespace) -> int:
     return cmd_vacancy(args, _matcher(args))
 
 
-COMMANDS = {"batch": cmd_batch, "serve": cmd_serve, "vacancy": _cmd_vacancy, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
+COMMANDS = {"batch": cmd_batch, "serve": _cmd_serve, "vacancy": _cmd_vacancy, "match": cmd_match, "resolve": cmd_resolve, "build": cmd_build, "roles": cmd_roles,
             "taxonomy": cmd_taxonomy, "import-bis": cmd_import}
 
 

@@ -228,7 +228,7 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
     console.print(L["explain"].format(role=m.role.title(lang), fit=_pct(m.fit, lang), band=L["bands"][m.band],
                                       core=_pct(m.core, lang), further=further), markup=False)
     console.print(L["formula"].format(a=_num(1 - FURTHER_SHARE, lang), b=_num(FURTHER_SHARE, lang)), markup=False)
-    if m.anchor is not None and m.anchor < 1:
+    if m.anchor is not None:
         console.print(L["anchor"].format(p=_pct(100 * m.anchor, lang)), markup=False)
     cross = {e.competency.id for e in m.matched if e.cross} | {x.competency.id for x in m.missing if x.cross}
     by_id = {e.competency.id: e for e in m.matched}
