@@ -277,7 +277,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             named = " + ".join([r.competency.label(args.lang), *(c.label(args.lang) for c in r.further)])
             table.add_row(raw, escape(named), f"{r.score:.2f}", r.method, note)
         elif r.method in ("education", "experience", "goal"):
-            table.add_row(raw, "-", "-", r.method, escape(r.education or (f"{r.years:g} years" if r.years else "")))
+            named = " + ".join(c.label(args.lang) for c in r.further) or "-"  # a degree's subject, a field of work
+            table.add_row(raw, escape(named), "-", r.method, escape(r.education or (f"{r.years:g} years" if r.years else "")))
         else:
             hint = f"closest: {r.hint.label(args.lang)} ({r.hint_score:.2f})" if r.hint is not None else ""
             table.add_row(raw, "not recognised", "-", r.method, escape(", ".join(x for x in (hint, cut) if x)))

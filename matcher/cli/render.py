@@ -139,8 +139,10 @@ def _gate_text(match: "RoleMatch", lang: str, short: bool = True) -> str:
 
 def print_report(report: "MatchReport", lang: str, console: "Console") -> None:
     L = LABELS[lang]
-    skills = [i for i in report.items if i.method not in ("education", "experience", "goal", "empty")]
-    recognised = sum(1 for i in skills if i.competency is not None)
+    # a degree or a total of years counts as a skill item only when it names a subject ("im Vertrieb")
+    skills = [i for i in report.items if i.method not in ("goal", "empty")
+              and (i.method not in ("education", "experience") or i.mentions)]
+    recognised = sum(1 for i in skills if i.competency is not None or i.mentions)
     title = L["title"].format(k=recognised, n=len(skills),
                               y="" if report.years is None else L["years"].format(y=f"{report.years:g}"))
     if console.width >= TABLE_FROM:

@@ -150,8 +150,10 @@ function reading(data) {
 function render(data) {
   const out = $("#results");
   out.replaceChildren();
-  const skills = data.items.filter((i) => !["education", "experience", "goal", "empty"].includes(i.method));
-  const known = skills.filter((i) => i.competency).length;
+  // as the CLI counts: a degree or a total of years is a skill item only when it names a subject
+  const skills = data.items.filter((i) => !["goal", "empty"].includes(i.method) &&
+    (!["education", "experience"].includes(i.method) || i.further.length));
+  const known = skills.filter((i) => i.competency || i.further.length).length;
   out.append(el("p", { class: "summary print-only-date", "data-date": new Date().toLocaleDateString(lang) },
     t().summary(skills.length, known, data.years)));
   const grid = el("div", { class: "cards" });
