@@ -57,8 +57,11 @@ _TOTAL_EXPERIENCE = re.compile(
     re.I,
 )
 # "Berufserfahrung: 4 Jahre", "Experience - 6 years": the total, label first
+_EXPERIENCE_LABEL = (r"(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience)"
+                     r"(?:\s+(?:im|in\s+der|in)\s+[\w-]+)?")  # "Berufserfahrung im Vertrieb"
+_EXPERIENCE_HEAD = re.compile(rf"^\s*{_EXPERIENCE_LABEL}\s*$", re.I)
 _EXPERIENCE_FIRST = re.compile(
-    r"^\s*(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience)"
+    rf"^\s*{_EXPERIENCE_LABEL}"
     r"\s*[:\-–]?\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?)\s+)?\d{1,2}(?:[.,]\d)?\s*(?:\+\s*)?"
     r"(?:jahre?n?|years?|yrs?)\.?\s*$", re.I)
 _EDUCATION: list[tuple[re.Pattern[str], str]] = [
@@ -249,7 +252,8 @@ def split_items(text: str) -> list[str]:
             head, _, rest = line.partition(":")
             # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
             if len(head) <= 40 and _GROUP_MARK.search(rest) and (len(rest) > 80 or not _is_annotation(rest)):
-                line = rest
+                # "Berufserfahrung: 4 Jahre, Kaltakquise": the years belong to the heading
+                line = f"{head}: {rest.lstrip()}" if _EXPERIENCE_HEAD.match(head) else rest
         if ("(" in line or "[" in line) and _SEPARATOR_IN_BRACKETS.search(line):
             pieces = _split_outside_brackets(line)  # "Verkäuferin (H&M, Filiale Graz)" is one item
         elif "," in line:

@@ -111,3 +111,11 @@ def test_a_word_before_a_bare_year_is_no_month():
 def test_a_cut_period_joins_only_its_own_end():
     items = split_items("Sales Manager 01/2015 to\n\nCurrent\nKAM 01/2015 to\n03/2019 Account Manager 04/2019 – heute")
     assert items == ["Sales Manager 01/2015 to Current", "KAM 01/2015 to", "03/2019 Account Manager 04/2019 – heute"]
+
+
+def test_years_after_an_experience_heading_stay_with_it():
+    """`Berufserfahrung: 4 Jahre, Kaltakquise`: the years are the total, the rest are skills."""
+    assert split_items("Berufserfahrung: 4 Jahre, Kaltakquise") == ["Berufserfahrung: 4 Jahre", "Kaltakquise"]
+    item = parse_item("Berufserfahrung im Vertrieb: 3 Jahre")
+    assert item.kind == "experience" and item.years == 3
+    assert split_items("Kenntnisse: SAP, CRM") == ["SAP", "CRM"]
