@@ -28,6 +28,11 @@ SPOT_EDGE = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUT
 SPOT_START = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUTRAL)
 _SUSPENDED_PAIR = re.compile(r"\b(\w{3,})-\s*(und|oder|and|or|&|,|/|bzw\.?|sowie)\s*([\w-]{4,})", re.IGNORECASE)
 MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous", "ful", "ing")  # adjectives, de/en
+# Describing words that may stand inside a skill's words (`complex deals`, `wichtiger Kunden`): a
+# closed list, German ones with their endings, so that no noun is ever skipped (curated)
+DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|neu|gross|strategisch|bestehend|international|national|"
+                        r"regional|lokal|global)(?:e|er|en|es|em)?|complex|large|new|key|major|big|small|strategic|"
+                        r"existing|important|international|national|regional|local|global|long-term")
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
 # A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
@@ -65,6 +70,17 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 taken[c - 1] = True
                 found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
                               Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+    # A describing word between the two words of a skill: `Negotiating complex deals`, `verhandelt
+    # komplexe Verträge`, `Betreuung wichtiger Kunden`: the pair without it, looked up strictly.
+    for i in range(len(words) - 2):
+        mid = words[i + 1]
+        if (taken[i] or taken[i + 2] or not DESCRIBING.fullmatch(mid)
+                or words[i] in FILLER or words[i + 2] in FILLER):
+            continue
+        m = r.strict(f"{words[i]} {words[i + 2]}")
+        if m.comp is not None and not any(w in NEGATIONS for w in words[max(0, i - 3):i]):
+            taken[i] = taken[i + 2] = True
+            found.append((i, f"{words[i]} {words[i + 2]}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
     # Words the tree knows (a stem or core of some label's word, or a filler); a window of
     # unknown words cannot match by any strict step except a compound, so it is not looked up.
     vocab = r.ix.word_stems

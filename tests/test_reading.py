@@ -161,3 +161,11 @@ def test_years_of_experience_in_a_field_name_the_field(matcher):
 def test_periods_beside_a_sales_job_title_count(matcher):
     text = "Berufserfahrung\n03/2019 – heute  Verkäuferin, Muster GmbH\n01/2015 – 02/2019  Sales Manager, Beispiel AG\n"
     assert matcher.report(text).years is not None and matcher.report(text).years > 11
+
+
+def test_a_describing_word_inside_a_skill_is_skipped(matcher):
+    """`Negotiating complex deals` is sales negotiation; only listed describing words are skipped,
+    so `and expertise` never becomes a pair."""
+    assert "verkaufsverhandlung" in ids(matcher.resolve(["Negotiating complex deals"])[0])
+    assert "pflege-von-kundenbeziehungen" in ids(matcher.resolve(["Aufbau langfristiger Kundenbeziehungen"])[0])
+    assert matcher.resolve(["HR policies and procedures"])[0].competency is None
