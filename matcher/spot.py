@@ -30,8 +30,9 @@ _SUSPENDED_PAIR = re.compile(r"\b(\w{3,})-\s*(und|oder|and|or|&|,|/|bzw\.?|sowie
 MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous", "ful", "ing")  # adjectives, de/en
 # Describing words that may stand inside a skill's words (`complex deals`, `wichtiger Kunden`): a
 # closed list, German ones with their endings, so that no noun is ever skipped (curated)
-DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|neu|gross|strategisch|bestehend|international|national|"
-                        r"regional|lokal|global)(?:e|er|en|es|em)?|complex|large|new|key|major|big|small|strategic|"
+# ("neu", "new", "key" are not: they are part of what Neukunden and Key Accounts name)
+DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
+                        r"regional|lokal|global)(?:e|er|en|es|em)?|complex|large|major|big|small|strategic|"
                         r"existing|important|international|national|regional|local|global|long-term")
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
 # A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
@@ -70,23 +71,14 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 taken[c - 1] = True
                 found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
                               Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
-    # A describing word between the two words of a skill: `Negotiating complex deals`, `verhandelt
-    # komplexe Verträge`, `Betreuung wichtiger Kunden`: the pair without it, looked up strictly.
-    for i in range(len(words) - 2):
-        mid = words[i + 1]
-        if (taken[i] or taken[i + 2] or not DESCRIBING.fullmatch(mid)
-                or words[i] in FILLER or words[i + 2] in FILLER):
-            continue
-        m = r.strict(f"{words[i]} {words[i + 2]}")
-        if m.comp is not None and not any(w in NEGATIONS for w in words[max(0, i - 3):i]):
-            taken[i] = taken[i + 2] = True
-            found.append((i, f"{words[i]} {words[i + 2]}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
     # Words the tree knows (a stem or core of some label's word, or a filler); a window of
     # unknown words cannot match by any strict step except a compound, so it is not looked up.
     vocab = r.ix.word_stems
     known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab for w in words]
     starts = r.ix.compact_starts
     for n in range(min(SPOT_WINDOW, len(words)), 0, -1):
+        if n == 1:  # before single words, the pairs around a describing word
+            _pairs_around_describing_words(r, words, taken, found)
         for i in range(len(words) - n + 1):
             if any(taken[i:i + n]):
                 continue
@@ -118,6 +110,23 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
             seen.add(m.comp)  # type: ignore[arg-type]
             out.append((text_, m))
     return out
+
+
+def _pairs_around_describing_words(r: "Resolver", words: list[str], taken: list[bool],
+                                   found: list[tuple[int, str, Match]]) -> None:
+    """A describing word between the two words of a skill (`Negotiating complex deals`, `Betreuung
+    wichtiger Kunden`): the pair without it, looked up strictly, among the words still free. Runs
+    after the longer windows, so a label that holds the describing word (`Betreuung bestehender
+    Kunden`) is found whole, and before single words, so `negotiating` alone does not win."""
+    for i in range(len(words) - 2):
+        if (taken[i] or taken[i + 2] or not DESCRIBING.fullmatch(words[i + 1])
+                or words[i] in FILLER or words[i + 2] in FILLER
+                or any(w in NEGATIONS for w in words[max(0, i - 3):i])):
+            continue
+        m = r.strict(f"{words[i]} {words[i + 2]}")
+        if m.comp is not None:
+            taken[i] = taken[i + 2] = True
+            found.append((i, f"{words[i]} {words[i + 2]}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
 
 
 def complete_hyphens(r: "Resolver", text: str) -> str:

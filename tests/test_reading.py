@@ -169,3 +169,10 @@ def test_a_describing_word_inside_a_skill_is_skipped(matcher):
     assert "verkaufsverhandlung" in ids(matcher.resolve(["Negotiating complex deals"])[0])
     assert "pflege-von-kundenbeziehungen" in ids(matcher.resolve(["Aufbau langfristiger Kundenbeziehungen"])[0])
     assert matcher.resolve(["HR policies and procedures"])[0].competency is None
+
+
+def test_a_label_holding_a_describing_word_wins_over_the_pair(matcher):
+    """`Betreuung bestehender Kunden` is the alias of Stammkundenbetreuung, not a pair without
+    `bestehender`; `key` and `neu` are never skipped (Key Accounts, Neukunden)."""
+    assert matcher.resolve(["Betreuung bestehender Kunden"])[0].competency.id == "stammkundenbetreuung"
+    assert matcher.resolve(["managing key accounts"])[0].competency.id == "key-account-management"
