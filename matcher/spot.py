@@ -33,7 +33,7 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 # ("neu", "new", "key" are not: they are part of what Neukunden and Key Accounts name)
 DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
                         r"regional|lokal|global)(?:e|er|en|es|em)?|complex|large|major|big|small|strategic|"
-                        r"existing|important|international|national|regional|local|global|long-term")
+                        r"existing|important|local|long-term")  # the bare German roots cover international, global, ...
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
 # A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
