@@ -41,6 +41,15 @@ def index(matcher):
     return matcher.index
 
 
+def run(capsys, *argv):
+    """Run the CLI in-process: (exit status, stdout, stderr). Paths and numbers may be passed as they are."""
+    from matcher.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def eval_rows(name: str) -> list[dict[str, str]]:
     path = EVAL / name
     if not path.exists():  # pragma: no cover - the eval set lives next to the repository

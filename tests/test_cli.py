@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run
 from matcher.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
 CV = "Key Account Management, Vertragsverhandlungen, Marktanalysen, SAP, Englisch C1, Krankenpflege"
 
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def check_golden(name: str, text: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from matcher.cli import main
+from conftest import run
 from matcher.errors import InputError
 from matcher.loader import load
 from matcher.vacancy import MAX_ADVERT_BYTES
@@ -27,11 +27,6 @@ Wir bieten:
 - Betriebliche Altersvorsorge
 """
 
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

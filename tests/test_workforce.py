@@ -11,17 +11,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from conftest import run
 from matcher.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = ROOT / "examples" / "employees_de.csv"  # ';', cp1252, with Name, Abteilung, Standort
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
