@@ -45,10 +45,10 @@ def role_match(ix: "Index", r: int, scores: Scores, cands: Candidates, source: n
         by_id[req.competency_id] = (req, examples)
         if credit[best] > 0:
             raw, mention = evidence[int(source[best])]
-            via = mention.competency
+            via = mention.implied_by or mention.competency
+            how = "practice" if mention.implied_by else _relation(ix, own, best, ix.comp_pos[via.id])
             matched.append(Evidence(comps[req.competency_id], req.weight, float(credit[best]), raw, via,
-                                    req.tier, _relation(ix, own, best, ix.comp_pos[via.id]), examples,
-                                    req.competency_id in cross))
+                                    req.tier, how, examples, req.competency_id in cross))
     matched.sort(key=lambda e: (e.tier != "core", -e.weight * e.credit, e.competency.id))
     cols, gaps = gap_order(ix, r, scores.credit[:1])
     missing = []

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import DataError
 from .model import (
     CEFR_LEVELS, EDUCATION_LEVELS, KINDS, REUSE, SECTION_WEIGHTS, TIERS, Alias, Competency, Course, Data, Gates,
-    LanguageRequirement, Role, SalaryBand, section_weight,
+    LanguageRequirement, Practice, Role, SalaryBand, section_weight,
 )
 from .normalise import key
 from .overlay import SourceFile, data_files
@@ -303,6 +303,12 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
     )
     salary = [band for band in (_salary_band(s, where, problems) for s in _as_list(doc.get("salary"))) if band]
     career = _mapping(doc, "career", where, problems)
+    practice = _mapping(doc, "practice", where, problems)
+    if practice and (practice.get("id") not in {r.competency_id for r in reqs if r.tier == "core"}
+                     or not isinstance(practice.get("source"), str)):
+        problems.append(f"{where}: practice {short(practice)} must name one of the role's core requirements and the "
+                        "source that says so. Fix: e.g. 'practice: {id: key-account-management, source: \"<seed> § <section>\"}'.")
+        practice = {}
     aliases = doc.get("title_aliases") or {}
     related = doc.get("related_roles") or {}
     return Role(
@@ -312,7 +318,8 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
         title_aliases=_strings(aliases.get("de")) + _strings(aliases.get("en")) if isinstance(aliases, dict) else _strings(aliases),
         related_roles=_strings(related.get("de")) if isinstance(related, dict) else _strings(related),
         languages=tuple(langs), gates=gates, career_next=_strings(career.get("next")), salary=tuple(salary),
-        origin=f.name,
+        origin=f.name, practice=Practice(practice["id"], data_text(practice["source"]), opt_text(practice.get("note")))
+        if practice else None,
     )
 
 
@@ -371,6 +378,9 @@ def role_to_yaml(role: Role) -> dict[str, Any]:
     if g.qualification_levels:
         gates["qualification_levels"] = {"de": list(g.qualification_levels)}
     out["gates"] = gates
+    if role.practice:
+        p = role.practice
+        out["practice"] = {"id": p.competency_id, "source": p.source, **({"note": p.note} if p.note else {})}
     out["career"] = {"next": list(role.career_next)}
     out["salary"] = [s.to_dict() for s in role.salary]
     return out

@@ -184,6 +184,15 @@ class Gates:
 
 
 @dataclass(frozen=True)
+class Practice:
+    """A role's own activity (score.py, practice): years of doing it imply the role's core."""
+
+    competency_id: str
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     title_de: str
@@ -199,6 +208,7 @@ class Role:
     career_next: tuple[str, ...] = ()
     salary: tuple[SalaryBand, ...] = ()
     origin: str = ""
+    practice: Practice | None = None
 
     def title(self, lang: str = "de") -> str:
         return self.title_en if lang == "en" else self.title_de
@@ -222,6 +232,7 @@ class Role:
                       "qualification_levels": list(self.gates.qualification_levels)},
             "career_next": list(self.career_next),
             "salary": [s.to_dict() for s in self.salary],
+            "practice": self.practice.competency_id if self.practice else None,
         }
 
 

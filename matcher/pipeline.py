@@ -33,7 +33,7 @@ from .normalise import key
 from .parse import MAX_YEARS, is_goal, level_of, parse_item, split_items
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
-from .score import LISTED_NO_LEVEL, NOT_LISTED, Candidates, Scores, credits, evaluate
+from .score import LISTED_NO_LEVEL, NOT_LISTED, PRACTICE_CREDIT, Candidates, Scores, credits, evaluate
 from .spot import spot
 from .vocab import content_words, is_heading
 
@@ -126,6 +126,25 @@ class Pipeline:
                           item.years, truncated=item.truncated, mentions=tuple(mentions), span=item.span,
                           experience=item.experience)
 
+    def evidence_of(self, r: Resolution) -> tuple[Mention, ...]:
+        """What an item shows: the competencies it names, and those it implies. Years of a role's
+        own activity (a dated job line "Account Manager 2019 - 2023", "4 Jahre Customer Success")
+        for as long as the role asks imply the role's other core requirements, each at
+        PRACTICE_CREDIT (score.py); a CV lists what is special, not everything the job involved."""
+        years = r.years if r.years is not None else r.experience
+        if years is None and r.span is not None:
+            years = total_years([r.span])
+        rules = self.ix.practice_rules()
+        if not years or years > MAX_YEARS or not rules:
+            return r.mentions
+        comps, ids = self.ix.data.competencies, self.ix.comp_ids
+        implied: dict[int, Mention] = {}
+        for m in r.mentions:
+            for need, core in rules.get(self.ix.comp_pos[m.competency.id], ()):
+                for j in core if years >= need else ():
+                    implied.setdefault(j, Mention(comps[ids[j]], PRACTICE_CREDIT, "practice", m.words, m.competency))
+        return r.mentions + tuple(implied.values())
+
     def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:
         """Every competency the item names, the best reading first.
 
@@ -175,7 +194,7 @@ class Pipeline:
         # Every mention of every distinct item, flattened: (item code, competency, confidence, language column, level)
         per = [[(i, ix.comp_pos[m.competency.id], m.score,
                  langs.index(m.competency.id) if m.competency.id in langs else -1,
-                 CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL) for m in r.mentions]
+                 CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL) for m in self.evidence_of(r)]
                for i, r in enumerate(d)]
         counts = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
         flat = np.array([m for ms in per for m in ms], dtype=np.float64).reshape(-1, 5)
@@ -234,7 +253,7 @@ class Pipeline:
         """Every chosen role for the single candidate of `reading`, best first, with the next step."""
         cands = self.candidates(reading, None if years is None else np.array([years], dtype=np.float64))
         scores = self.score(cands, chosen)
-        evidence = [(i.raw, m) for i in items for m in i.mentions]  # every competency each item names
+        evidence = [(i.raw, m) for i in items for m in self.evidence_of(i)]  # every competency each item shows
         _, source = credits(self.ix, [self.ix.comp_pos[m.competency.id] for _, m in evidence],
                             [m.score for _, m in evidence])
         stated_years = None if np.isnan(cands.years[0]) else float(cands.years[0])

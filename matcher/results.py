@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .model import Competency, Course, Role
 
-SCHEMA_VERSION = 2  # 2: tiers, bands, core/further parts, relations and examples
+SCHEMA_VERSION = 3  # 2: tiers, bands, core/further parts, relations and examples; 3: practice (implied evidence)
 
 
 def round1(value: float) -> float:
@@ -42,10 +42,12 @@ class Mention:
     score: float
     method: str
     words: str  # the words of the item that name it (normalised)
+    # method "practice": not named but implied by years of this role's own activity (score.py)
+    implied_by: Competency | None = None
 
     def to_dict(self) -> dict:
         return {"competency": _comp(self.competency), "score": self.score, "method": self.method,
-                "words": self.words}
+                "words": self.words, **({"implied_by": _comp(self.implied_by)} if self.implied_by else {})}
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ class Evidence:
     item: str  # the input item
     via: Competency  # the competency the item resolved to
     tier: str = "core"
-    # how `via` reaches the requirement: direct | example | narrower | broader | equivalent | related
+    # how `via` reaches the requirement: direct | example | narrower | broader | equivalent | related |
+    # practice (implied by years of the role's own activity, `via`)
     relation: str = "direct"
     examples: tuple[Shown, ...] = ()
     cross: bool = False  # a cross-sector competency: counts at the role's anchor (RoleMatch.anchor)

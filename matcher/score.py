@@ -12,6 +12,12 @@ credits a requirement for node j (the hierarchy matrix H, built in `index/build.
   as above); 1 along an `equivalent` link (two BIS nodes naming one activity);
 - nothing for siblings.
 
+Practice. Years of a role's own activity (`practice:` in its data: Kundenbetreuung for the
+account managers, Key Account Management, Customer Success), stated with the item (a dated job
+line, "4 Jahre Customer Success") and as long as the role asks, are evidence at PRACTICE_CREDIT
+for each of the role's other core requirements (`Pipeline.evidence_of`): a CV names what was
+special about a job, not everything it involved, yet the practice is not proof of each part.
+
 A requirement's credit is its best single piece of evidence, `max_i conf_i * H[i, j]`; a role's
 "z. B." examples satisfy the requirement they illustrate (their credit counts for it in full).
 Two vague hints never add up to a certainty, and adding evidence never lowers a credit.
@@ -76,6 +82,7 @@ BANDS = ("ready", "close", "far")
 NEAR_POINTS = 5.0
 ANCHOR_FULL = 0.5  # share of a role's own (trade) core from which its cross-sector core counts in full
 COURSE_CREDIT = 0.5
+PRACTICE_CREDIT = 0.5  # a role's other core requirements, implied by years of its own activity
 
 PLAN_STEPS = 3
 PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending

@@ -4,6 +4,7 @@ The fit's invariants are checked twice: on the public API with real data, and as
 of the array formula over arbitrary credit vectors.
 """
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import run
+
 from matcher.errors import DataError
 from matcher.loader import load
 from matcher.model import section_tier
 from matcher.score import (
-    CLOSE, COURSE_CREDIT, NEAR_POINTS, READY, band_codes, combine, fits, learning_plan, rank_roles,
+    CLOSE, COURSE_CREDIT, NEAR_POINTS, PRACTICE_CREDIT, READY, band_codes, combine, fits, learning_plan, rank_roles,
 )
 
 
@@ -351,6 +354,47 @@ def test_explain_names_the_route_of_the_credit(matcher):
     crm = matcher.match("CRM", roles=["key-account-manager"])[0]
     via_link = next(e for e in crm.matched if e.competency.id == "e-commerce-software")
     assert via_link.relation == "related" and not any(s.shown for s in via_link.examples)
+
+
+def test_years_of_a_roles_own_activity_imply_its_core(matcher):
+    """Practice: years of the role's own activity, as long as the role asks, credit its other core
+    requirements in part; naming the activity without years, or with fewer years, does not."""
+    named = matcher.match("Customer Success", roles=["customer-success-manager"])[0]
+    practised = matcher.match("4 Jahre Berufserfahrung im Customer Success", roles=["customer-success-manager"])[0]
+    assert practised.core > named.core and not any(e.relation == "practice" for e in named.matched)
+    implied = {e.competency.id: e for e in practised.matched if e.relation == "practice"}
+    assert implied["produktschulung"].credit == pytest.approx(PRACTICE_CREDIT)
+    assert implied["produktschulung"].via.id == "customer-success-management"
+    assert "customer-success-management" not in implied  # named, so credited in full
+    short = matcher.match("Key Account Management (1 Jahr)", roles=["key-account-manager"])[0]
+    long = matcher.match("Key Account Management (5 Jahre)", roles=["key-account-manager"])[0]
+    assert not any(e.relation == "practice" for e in short.matched) and long.core > short.core
+    dated = matcher.match("03/2019 – 02/2023 Account Manager", roles=["account-manager"])[0]
+    assert "neukundenakquisition" in {e.competency.id for e in dated.matched if e.relation == "practice"}
+
+
+def test_practice_shows_in_the_explanation(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run(capsys, "match", "--explain", "customer-success-manager", "--lang", "en",
+                       "4 years in customer success")
+    assert code == 0 and "4 years in customer success (practised as Customer success management)" in out
+    code, out, _ = run(capsys, "match", "--json", "--explain", "customer-success-manager", "4 years in customer success")
+    matched = json.loads(out)["explain"]["matched"]
+    assert {m["competency"]["id"]: (m["relation"], m["via"]["id"]) for m in matched}["produktschulung"] == (
+        "practice", "customer-success-management")
+
+
+def test_practice_must_name_a_core_requirement_and_its_source(tmp_path):
+    write(tmp_path, "profiles/roles/r.yaml", """
+id: r
+title: {de: R}
+requirements:
+  - {id: kundenbetreuungskenntnisse, tier: core, weight: 1}
+  - {id: reporting, tier: further, weight: 1}
+practice: {id: reporting, source: "x § y"}
+""")
+    with pytest.raises(DataError, match="practice .* must name one of the role's core requirements"):
+        load(tmp_path)
 
 
 def test_languages_never_named_are_not_listed(matcher):

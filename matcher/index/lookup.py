@@ -114,7 +114,7 @@ class Index:
         new.data = replace(self.data, roles={**self.data.roles, **{r.id: r for r in roles}})
         new.role_ids = list(new.data.roles)
         new.__dict__["_cache"] = {k: v for k, v in self.__dict__.get("_cache", {}).items()
-                                  if k not in ("roles", "language_ids", "role_courses")}
+                                  if k not in ("roles", "language_ids", "role_courses", "practice")}
         return new
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -207,6 +207,22 @@ class Index:
                     cross=np.array([self.cross_sector(r.competency_id) for r in reqs], dtype=bool)))
             return out
         return self._cached("roles", make)  # type: ignore[return-value]
+
+    def practice_rules(self) -> dict[int, list[tuple[float, tuple[int, ...]]]]:
+        """Per competency that is some role's own activity (`Role.practice`): for each such role, the
+        years it asks for and its other core competencies, which that practice implies (score.py)."""
+        def make() -> dict:
+            out: dict[int, list[tuple[float, tuple[int, ...]]]] = {}
+            for rid in self.role_ids:
+                role = self.data.roles[rid]
+                if role.practice is None:
+                    continue
+                core = tuple(self.comp_pos[r.competency_id] for r in role.requirements
+                             if r.tier == "core" and r.competency_id != role.practice.competency_id
+                             and "language" not in self.data.competencies[r.competency_id].kinds)
+                out.setdefault(self.comp_pos[role.practice.competency_id], []).append((role.gates.min_years or 0.0, core))
+            return out
+        return self._cached("practice", make)  # type: ignore[return-value]
 
     def ranked_courses(self) -> list[list[tuple[Any, float]]]:
         """Per competency: (course, credit it gives) ranked by credit, then breadth, then id order."""
