@@ -46,7 +46,7 @@ _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
 _YEARS = re.compile(
     r"(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
     r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
-    r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b"
+    r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b['’]?"  # the possessive of "3 years' experience"
     r"(?:\s+(?P<exp>berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
     re.I,
 )
@@ -86,7 +86,7 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 # between neighbouring quantifiers, so a crafted run of spaces costs linear time.
 EXPERIENCE_IN_SENTENCE = re.compile(
     r"(?<![\d.,])\b(\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
-    r"(?:jahre?n?|years?|yrs?)\b(?:\s++\w++){0,4}?\s++(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
+    r"(?:jahre?n?|years?|yrs?)\b['’]?(?:\s++\w++){0,4}?\s++(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
