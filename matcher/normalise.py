@@ -22,8 +22,8 @@ _GENDER_BINNEN_END = re.compile(r"(?<=[a-zäöüß])(?:In|Innen)(?=\W|$)")
 _GENDER_BINNEN_MID = re.compile(r"(?<=[a-zäöüß])Innen(?=[a-zäöüß])")
 # OCR and machine translation render the binnen-I as a lower-case l ("VerkaufsrepräsentantIn"
 # arrives as "Verkaufsrepräsentantln"): fold that too, only word-finally after a lower-case letter
-# and only for "ln", which German words do not end in.
-_GENDER_OCR = re.compile(r"(?<=[a-zäöüß])ln(?=\W|$)")
+# other than e, for "ln" ends no German word but the verbs in -eln (verhandeln, entwickeln).
+_GENDER_OCR = re.compile(r"(?<=[a-df-zäöüß])ln(?=\W|$)")
 
 _NON_WORD = re.compile(r"[^0-9a-z+#]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -83,7 +83,7 @@ def slugify(text: str) -> str:
 # `analyses`/`analysis`). Aggressive stemmers (Snowball) merge too much for short skill names.
 # Longest suffix first, so singular and plural meet (`Präsentation`, `Präsentationen`).
 _SUFFIXES = tuple(sorted((
-    "ationen", "ations", "ation", "ungen", "ungs", "ung", "ieren", "iert", "ings", "ing",
+    "ationen", "ations", "ation", "ungen", "ungs", "ung", "ieren", "ierst", "iert", "ings", "ing",
     "erinnen", "erin", "ies", "ern", "en", "es", "er", "e", "s", "n",
 ), key=len, reverse=True))
 
@@ -113,13 +113,22 @@ def _strip_suffix(token: str) -> str:
         return token[:-3] + "is"
     if token.endswith("isation") or token.endswith("ization"):
         return token[:-7] + "is"
+    if len(token) >= 9 and token.endswith(("elt", "elst")):  # verhandelt, verhandelst: as verhandeln
+        return token[:token.rindex("el") + 2]
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 4:
             out = token[: -len(suffix)]
             if suffix == "ies":
                 out += "y"
+            elif suffix.startswith("ung") and _LOST_E.search(out):
+                out = out[:-1] + "el"  # verhandlung -> verhandel, as verhandeln; entwicklung, abwicklung
             return out
     return token
+
+
+# A noun in -ung from a verb in -eln loses the verb's e (verhandeln, Verhandlung; entwickeln,
+# Entwicklung): a consonant before the l, not h (Zahlung, zahlen) nor l (Erstellung, erstellen)
+_LOST_E = re.compile(r"[bcdfgkmnpstvwxz]l$")
 
 
 _stem_cached = lru_cache(maxsize=65536)(_stem)

@@ -80,10 +80,17 @@ def compound_variants(words: list[str], reverse: bool = True) -> list[str]:
     out = []
     for ws in orders:
         stems = [stem(w) for w in ws]
-        for joint in ("", "s", "n", "en"):
-            out.append(stem(joint.join(stems[:-1]) + joint + ws[-1]))
-            out.append(stem(joint.join(stems)))
+        # a plural with umlaut joins as its singular: Verträge verhandeln -> Vertragsverhandlung
+        firsts = [stems[0], _UMLAUT_PLURAL.sub(r"\1\2", stems[0])] if _UMLAUT_PLURAL.search(stems[0]) else [stems[0]]
+        for first in firsts:
+            for joint in ("", "s", "n", "en"):
+                out.append(stem(joint.join([first, *stems[1:-1]]) + joint + ws[-1]))
+                out.append(stem(joint.join([first, *stems[1:]])))
     return out
+
+
+_GERMAN_VERB = ("st", "eln", "ern", "ieren")  # endings no English word before its object has
+_UMLAUT_PLURAL = re.compile(r"([aou])e([^aeiou]+)$")  # the last vowel, umlauted (folded to ae, oe, ue)
 
 
 def _infinitive(word: str) -> str:
@@ -200,11 +207,13 @@ class Resolver:
         # a compound starts like one of the tree's compounds: checked on its first letters before
         # the variants are spelled out (most word pairs in a sentence are no compound)
         if 2 <= len(words) <= 3 and (stem(words[0])[:4] in ix.compact_starts or stem(words[-1])[:4] in ix.compact_starts):
-            # reversed only when the words were apart (`Erstellung von Angeboten`) or a German light
-            # verb or its noun leads (`erstellt Angebote`); else the last word is the head, as in
-            # English (`management accounts`)
+            # reversed only when the words were apart (`Erstellung von Angeboten`), a German light
+            # verb or its noun leads (`erstellt Angebote`) or a German verb does (`verhandelst
+            # Verträge`, `präsentieren Produkte`); else the last word is the head, as in English
+            # (`management accounts`)
             lead = _infinitive(words[0])
-            reverse = f"{words[0]} {words[-1]}" not in k or (lead in LIGHT_QUERY and lead.endswith(("en", "ung")))
+            reverse = (f"{words[0]} {words[-1]}" not in k or (lead in LIGHT_QUERY and lead.endswith(("en", "ung")))
+                       or (len(lead) >= 6 and lead.endswith(_GERMAN_VERB)))
             for variant in compound_variants(words, reverse=reverse):
                 if variant in ix.compact:
                     return Match(ix.compact[variant], 0.92, "compound")

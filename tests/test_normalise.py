@@ -16,6 +16,11 @@ def test_variants_share_a_key(a, b):
     assert key(a) == key(b)
 
 
+def test_verbs_in_eln_keep_their_ending():
+    """The OCR fold of a binnen-I ("Beraterln") leaves the verbs in -eln whole."""
+    assert key("Verträge verhandeln") == "vertraege verhandeln" and key("Beraterln") == "berater"
+
+
 def test_key_keeps_plus_and_hash():
     assert key("C++") == "c++" and key("C#") == "c#"
 
@@ -23,6 +28,7 @@ def test_key_keeps_plus_and_hash():
 @pytest.mark.parametrize(("a", "b"), [
     ("verhandlungen", "verhandlung"), ("praesentationen", "praesentation"), ("analyses", "analysis"),
     ("organisation", "organization"), ("techniken", "technik"),
+    ("verhandeln", "verhandlung"), ("entwickeln", "entwicklungen"),  # the noun drops the verb's e
 ])
 def test_stem_merges_inflections(a, b):
     assert stem(a) == stem(b)
