@@ -304,10 +304,12 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
     salary = [band for band in (_salary_band(s, where, problems) for s in _as_list(doc.get("salary"))) if band]
     career = _mapping(doc, "career", where, problems)
     practice = _mapping(doc, "practice", where, problems)
-    if practice and (practice.get("id") not in {r.competency_id for r in reqs if r.tier == "core"}
-                     or not isinstance(practice.get("source"), str)):
-        problems.append(f"{where}: practice {short(practice)} must name one of the role's core requirements and the "
-                        "source that says so. Fix: e.g. 'practice: {id: key-account-management, source: \"<seed> § <section>\"}'.")
+    if isinstance(doc.get("practice"), dict) and (not {"id", "source"} <= set(practice) <= {"id", "source", "note"} or not all(
+            isinstance(practice.get(k, ""), str) and str(practice.get(k, "x")).strip() for k in ("id", "source", "note"))
+            or practice["id"] not in {r.competency_id for r in reqs if r.tier == "core"}):
+        problems.append(f"{where}: practice {short(practice)} must name one of the role's core requirements (id), the "
+                        "source that says so, and optionally a note. Fix: e.g. 'practice: {id: key-account-management, "
+                        "source: \"<seed> § <section>\"}'.")
         practice = {}
     aliases = doc.get("title_aliases") or {}
     related = doc.get("related_roles") or {}

@@ -44,8 +44,9 @@ _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\b(?:grundkenntnisse|basis(?:kenntnisse|wissen)?|basic(?:s)?|beginner|anfänger|elementary|schulkenntnisse)\b", re.I), "A2"),
 ]
 _YEARS = re.compile(
-    r"(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
-    r"(?<![\d.,])(\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
+    r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis\s+zu|up\s+to)|über|ueber|mehr\s+als|more\s+than|over|"
+    r"ca\.?|approx\.?|about|rund)\s+)?"
+    r"(?<![\d.,])(?P<n>\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
     r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b['’]?"  # the possessive of "3 years' experience"
     r"(?:\s+(?P<exp>berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
     re.I,
@@ -152,7 +153,7 @@ def parse_item(raw: str) -> Item:
 
     if digits and (_TOTAL_EXPERIENCE.match(text) or _EXPERIENCE_FIRST.match(text)):
         m = _YEARS.search(text)
-        return Item(raw, text, years=float(m.group(1).replace(",", ".")) if m else None, kind="experience",
+        return Item(raw, text, years=_years_of(m) if m else None, kind="experience",
                     truncated=truncated)
     found = find_span(text) if digits else None
     span = None
@@ -179,7 +180,7 @@ def parse_item(raw: str) -> Item:
         if _is_annotation(inner):
             y = _YEARS.search(inner)
             if y:
-                years = float(y.group(1).replace(",", "."))
+                years = _years_of(y)
             level = level or level_of(inner)
             return " "
         return m.group(0)
@@ -193,7 +194,7 @@ def parse_item(raw: str) -> Item:
         tail = parts[1]
         y = _YEARS.search(tail)
         if y:
-            years = float(y.group(1).replace(",", "."))
+            years = _years_of(y)
         level = level or level_of(tail)
         text = parts[0]
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
@@ -204,7 +205,7 @@ def parse_item(raw: str) -> Item:
         rest = (text[: y.start()] + " " + (y.group("exp") or "") + " " + text[y.end():]).strip()
         rest = re.sub(r"^(?:of|in|with|mit|im|in der)\s+", "", rest, flags=re.I)
         if key(rest):
-            years = float(y.group(1).replace(",", "."))
+            years = _years_of(y)
             text = rest
     if "%" in text and _PERCENT.search(text) and key(_PERCENT.sub(" ", text)):  # "Reisebereitschaft 50%"
         text = _PERCENT.sub(" ", text)
@@ -221,6 +222,12 @@ def parse_item(raw: str) -> Item:
     total = EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
                 experience=float(total.group(1).replace(",", ".")) if total else None)
+
+
+def _years_of(m: re.Match[str]) -> float:
+    """The years a `_YEARS` match states; "less than 4 years" is half of them (some, not 4)."""
+    value = float(m.group("n").replace(",", "."))
+    return value / 2 if m.group("less") else value
 
 
 def split_items(text: str) -> list[str]:

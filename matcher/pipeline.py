@@ -33,7 +33,9 @@ from .normalise import key
 from .parse import MAX_YEARS, is_goal, level_of, parse_item, split_items
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
-from .score import LISTED_NO_LEVEL, NOT_LISTED, PRACTICE_CREDIT, Candidates, Scores, credits, evaluate
+from .score import (
+    LISTED_NO_LEVEL, NOT_LISTED, PRACTICE_CREDIT, PRACTICE_MIN_YEARS, Candidates, Scores, credits, evaluate,
+)
 from .spot import spot
 from .vocab import content_words, is_heading
 
@@ -41,6 +43,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
     from .model import Role
 
+# Words that make a line no practice, whatever years it states: a negation, a course, a wish
+# ("keine Erfahrung im Key Account Management", "Weiterbildung Key Account Management (2 Jahre)",
+# "möchte Key Account Management lernen")
+PRACTICE_WORDS = frozenset("""kein keine keinen ohne nicht no not without lernen erlernen lerne moechte moechten
+wunsch wuensche kurs kurse seminar seminare weiterbildung fortbildung lehrgang course courses learn learning
+want wish""".split())
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
 
@@ -127,23 +135,30 @@ class Pipeline:
                           experience=item.experience)
 
     def evidence_of(self, r: Resolution) -> tuple[Mention, ...]:
-        """What an item shows: the competencies it names, and those it implies. Years of a role's
-        own activity (a dated job line "Account Manager 2019 - 2023", "4 Jahre Customer Success")
-        for as long as the role asks imply the role's other core requirements, each at
-        PRACTICE_CREDIT (score.py); a CV lists what is special, not everything the job involved."""
+        """What an item shows: the competencies it names, then those it implies (method "practice").
+
+        Years of a role's own activity, stated on the line that names it first (a dated job line
+        "Account Manager 2019 - 2023", "4 Jahre Customer Success"), for at least PRACTICE_MIN_YEARS
+        and as long as the role asks, imply the role's other core competencies (score.py). A
+        degree, a course, a goal or a negated line is no practice."""
+        rules = self.ix.practice_rules()
+        if not rules or not r.mentions or r.method == "education":
+            return r.mentions
         years = r.years if r.years is not None else r.experience
         if years is None and r.span is not None:
             years = total_years([r.span])
-        rules = self.ix.practice_rules()
-        if not years or years > MAX_YEARS or not rules:
+        first = r.mentions[0]
+        if (not years or years < PRACTICE_MIN_YEARS or years > MAX_YEARS
+                or self.ix.comp_pos[first.competency.id] not in rules or not PRACTICE_WORDS.isdisjoint(key(r.raw).split())):
             return r.mentions
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         implied: dict[int, Mention] = {}
-        for m in r.mentions:
-            for need, core in rules.get(self.ix.comp_pos[m.competency.id], ()):
-                for j in core if years >= need else ():
-                    implied.setdefault(j, Mention(comps[ids[j]], PRACTICE_CREDIT, "practice", m.words, m.competency))
-        return r.mentions + tuple(implied.values())
+        for need, core in rules[self.ix.comp_pos[first.competency.id]]:
+            for j in core if years >= need else ():
+                implied.setdefault(j, Mention(comps[ids[j]], round(PRACTICE_CREDIT * first.score, 4), "practice",
+                                              first.words, first.competency))
+        named = {m.competency.id for m in r.mentions}
+        return r.mentions + tuple(m for m in implied.values() if m.competency.id not in named)
 
     def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:
         """Every competency the item names, the best reading first.
@@ -194,12 +209,14 @@ class Pipeline:
         # Every mention of every distinct item, flattened: (item code, competency, confidence, language column, level)
         per = [[(i, ix.comp_pos[m.competency.id], m.score,
                  langs.index(m.competency.id) if m.competency.id in langs else -1,
-                 CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL) for m in self.evidence_of(r)]
+                 CEFR_LEVELS.index(r.level) if r.level else LISTED_NO_LEVEL, m.implied_by is not None)
+                for m in self.evidence_of(r)]
                for i, r in enumerate(d)]
         counts = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
-        flat = np.array([m for ms in per for m in ms], dtype=np.float64).reshape(-1, 5)
+        flat = np.array([m for ms in per for m in ms], dtype=np.float64).reshape(-1, 6)
         m_pos, m_conf, m_lang, m_level = flat[:, 1].astype(np.int64), flat[:, 2], flat[:, 3].astype(np.int64), \
             flat[:, 4].astype(np.int64)
+        m_implied = flat[:, 5].astype(bool)
 
         rows, codes = reading.rows, reading.codes
         # each item's mentions: repeat the item by its count, index into the flat mention arrays
@@ -208,8 +225,12 @@ class Pipeline:
         m_rows = np.repeat(rows, item_counts)
         m_idx = (np.repeat(starts[codes] - np.cumsum(item_counts) + item_counts, item_counts)
                  + np.arange(int(item_counts.sum()))) if len(codes) else np.zeros(0, dtype=np.int64)
-        evidence = np.zeros((n, n_comp))
-        np.maximum.at(evidence, (m_rows, m_pos[m_idx]), m_conf[m_idx])
+        evidence, implied = np.zeros((n, n_comp)), None
+        named = ~m_implied[m_idx]
+        np.maximum.at(evidence, (m_rows[named], m_pos[m_idx][named]), m_conf[m_idx][named])
+        if m_implied.any():  # practice: credits only the competency itself (score.py)
+            implied = np.zeros((n, n_comp))
+            np.maximum.at(implied, (m_rows[~named], m_pos[m_idx][~named]), m_conf[m_idx][~named])
         from_text = np.full(n, np.nan)
         told = ~np.isnan(stated[codes])
         np.fmax.at(from_text, rows[told], stated[codes[told]])
@@ -230,7 +251,7 @@ class Pipeline:
         languages = np.full((n, len(langs)), NOT_LISTED, dtype=np.int64)
         spoken = m_lang[m_idx] >= 0
         np.maximum.at(languages, (m_rows[spoken], m_lang[m_idx][spoken]), m_level[m_idx][spoken])
-        return Candidates(evidence, np.where(np.isnan(given), from_text, given), education, languages)
+        return Candidates(evidence, np.where(np.isnan(given), from_text, given), education, languages, implied)
 
     # -- 4: scores -------------------------------------------------------------------------------
 
@@ -255,7 +276,7 @@ class Pipeline:
         scores = self.score(cands, chosen)
         evidence = [(i.raw, m) for i in items for m in self.evidence_of(i)]  # every competency each item shows
         _, source = credits(self.ix, [self.ix.comp_pos[m.competency.id] for _, m in evidence],
-                            [m.score for _, m in evidence])
+                            [m.score for _, m in evidence], [m.implied_by is not None for _, m in evidence])
         stated_years = None if np.isnan(cands.years[0]) else float(cands.years[0])
         explained: dict[int, RoleMatch] = {}
 

@@ -47,7 +47,7 @@ class Mention:
 
     def to_dict(self) -> dict:
         return {"competency": _comp(self.competency), "score": self.score, "method": self.method,
-                "words": self.words, **({"implied_by": _comp(self.implied_by)} if self.implied_by else {})}
+                "words": self.words}
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,13 @@ credits a requirement for node j (the hierarchy matrix H, built in `index/build.
 - nothing for siblings.
 
 Practice. Years of a role's own activity (`practice:` in its data: Kundenbetreuung for the
-account managers, Key Account Management, Customer Success), stated with the item (a dated job
-line, "4 Jahre Customer Success") and as long as the role asks, are evidence at PRACTICE_CREDIT
-for each of the role's other core requirements (`Pipeline.evidence_of`): a CV names what was
-special about a job, not everything it involved, yet the practice is not proof of each part.
+account managers, Key Account Management, Customer Success), stated on the line that names it
+first (a dated job line, "4 Jahre Customer Success"), for at least PRACTICE_MIN_YEARS and as long
+as the role asks, imply each of the role's other core competencies at PRACTICE_CREDIT times the
+reading's confidence (`Pipeline.evidence_of`): a CV names what was special about a job, not
+everything it involved, yet the practice is no proof of each part. What is implied credits only
+itself (not its parents, children or links), so it reaches another role only where that role
+asks for the very same competency. Not from a degree, a course, a goal or a negated line.
 
 A requirement's credit is its best single piece of evidence, `max_i conf_i * H[i, j]`; a role's
 "z. B." examples satisfy the requirement they illustrate (their credit counts for it in full).
@@ -83,6 +86,7 @@ NEAR_POINTS = 5.0
 ANCHOR_FULL = 0.5  # share of a role's own (trade) core from which its cross-sector core counts in full
 COURSE_CREDIT = 0.5
 PRACTICE_CREDIT = 0.5  # a role's other core requirements, implied by years of its own activity
+PRACTICE_MIN_YEARS = 1.0  # less is a stint (an internship), not practice, whatever the role asks
 
 PLAN_STEPS = 3
 PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending
@@ -109,6 +113,9 @@ class Candidates:
     years: np.ndarray  # rows
     education: np.ndarray  # rows, int
     languages: np.ndarray  # rows x languages, int
+    # rows x competencies: credit implied by practice (module docstring), given as it is, not
+    # spread through the hierarchy or the links; None when nothing is implied
+    implied: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.evidence.shape[0])
@@ -163,16 +170,22 @@ def credit_matrix(ix: "Index", evidence: np.ndarray) -> np.ndarray:
     return out
 
 
-def credits(ix: "Index", positions: Sequence[int], confidences: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def credits(ix: "Index", positions: Sequence[int], confidences: Sequence[float],
+            implied: Sequence[bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One candidate's credit with, per competency, which piece of evidence gave it (or -1).
 
-    The dense reference for `credit_matrix` (tests prove they agree) and the source of the
-    "which item shows this requirement" explanation.
+    The dense reference for `evaluate`'s credit (tests prove they agree) and the source of the
+    "which item shows this requirement" explanation. `implied` marks evidence that credits only
+    its own competency (practice).
     """
     n = len(ix.comp_ids)
     if not len(positions):
         return np.zeros(n), np.full(n, -1)
-    M = np.asarray(confidences, dtype=np.float64)[:, None] * ix.dense_hierarchy()[np.asarray(positions)]
+    pos = np.asarray(positions)
+    rows = ix.dense_hierarchy()[pos]
+    if implied is not None and any(implied):
+        rows = np.where(np.asarray(implied)[:, None], np.eye(n)[pos], rows)
+    M = np.asarray(confidences, dtype=np.float64)[:, None] * rows
     best = M.argmax(axis=0)
     credit = M[best, np.arange(n)]
     best[credit <= 0] = -1
@@ -308,6 +321,8 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
 def evaluate(ix: "Index", cands: Candidates, chosen: Sequence[int]) -> Scores:
     """Credit, fit, gates and role order for every candidate."""
     credit = credit_matrix(ix, cands.evidence)
+    if cands.implied is not None:
+        credit = np.maximum(credit, cands.implied)
     fit, core, further = fits(ix, credit)
     n_roles = len(ix.role_ids)
     unmet = np.zeros((len(cands), n_roles), dtype=np.int64)
