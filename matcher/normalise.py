@@ -120,15 +120,17 @@ def _strip_suffix(token: str) -> str:
             out = token[: -len(suffix)]
             if suffix == "ies":
                 out += "y"
-            elif suffix.startswith("ung") and _LOST_E.search(out):
-                out = out[:-1] + "el"  # verhandlung -> verhandel, as verhandeln; entwicklung, abwicklung
+            elif suffix in _LOST_E_SUFFIXES and _LOST_E.search(out):
+                out = out[:-1] + "el"  # verhandlung, Verhandler -> verhandel, as verhandeln; Entwicklung, Entwickler
             return out
     return token
 
 
-# A noun in -ung from a verb in -eln loses the verb's e (verhandeln, Verhandlung; entwickeln,
-# Entwicklung): a consonant before the l, not h (Zahlung, zahlen) nor l (Erstellung, erstellen)
+# A noun in -ung or -er from a verb in -eln loses the verb's e (verhandeln, Verhandlung, Verhandler;
+# entwickeln, Entwicklung, Entwickler): a consonant before the l, not h (Zahlung, zahlen) nor l
+# (Erstellung, erstellen)
 _LOST_E = re.compile(r"[bcdfgkmnpstvwxz]l$")
+_LOST_E_SUFFIXES = frozenset(("ung", "ungen", "ungs", "er", "ern", "erin", "erinnen"))  # and the agent nouns
 
 
 _stem_cached = lru_cache(maxsize=65536)(_stem)

@@ -86,7 +86,8 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 # Possessive quantifiers (`*+`, `++`): a run of spaces or a word is taken whole, never split
 # between neighbouring quantifiers, so a crafted run of spaces costs linear time.
 EXPERIENCE_IN_SENTENCE = re.compile(
-    r"(?<![\d.,])\b(\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
+    r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis\s++zu|up\s++to)\s++)?"
+    r"(?<![\d.,])\b(?P<n>\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
     r"(?:jahre?n?|years?|yrs?)\b['’]?(?:\s++\w++){0,4}?\s++(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
@@ -153,7 +154,7 @@ def parse_item(raw: str) -> Item:
 
     if digits and (_TOTAL_EXPERIENCE.match(text) or _EXPERIENCE_FIRST.match(text)):
         m = _YEARS.search(text)
-        return Item(raw, text, years=_years_of(m) if m else None, kind="experience",
+        return Item(raw, text, years=years_of(m) if m else None, kind="experience",
                     truncated=truncated)
     found = find_span(text) if digits else None
     span = None
@@ -180,7 +181,7 @@ def parse_item(raw: str) -> Item:
         if _is_annotation(inner):
             y = _YEARS.search(inner)
             if y:
-                years = _years_of(y)
+                years = years_of(y)
             level = level or level_of(inner)
             return " "
         return m.group(0)
@@ -194,7 +195,7 @@ def parse_item(raw: str) -> Item:
         tail = parts[1]
         y = _YEARS.search(tail)
         if y:
-            years = _years_of(y)
+            years = years_of(y)
         level = level or level_of(tail)
         text = parts[0]
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
@@ -205,7 +206,7 @@ def parse_item(raw: str) -> Item:
         rest = (text[: y.start()] + " " + (y.group("exp") or "") + " " + text[y.end():]).strip()
         rest = re.sub(r"^(?:of|in|with|mit|im|in der)\s+", "", rest, flags=re.I)
         if key(rest):
-            years = _years_of(y)
+            years = years_of(y)
             text = rest
     if "%" in text and _PERCENT.search(text) and key(_PERCENT.sub(" ", text)):  # "Reisebereitschaft 50%"
         text = _PERCENT.sub(" ", text)
@@ -221,11 +222,12 @@ def parse_item(raw: str) -> Item:
     text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
     total = EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
-                experience=float(total.group(1).replace(",", ".")) if total else None)
+                experience=years_of(total) if total else None)
 
 
-def _years_of(m: re.Match[str]) -> float:
-    """The years a `_YEARS` match states; "less than 4 years" is half of them (some, not 4)."""
+def years_of(m: re.Match[str]) -> float:
+    """The years a `_YEARS` or `EXPERIENCE_IN_SENTENCE` match states ("1,5" is 1.5); "less than 4
+    years" is half of them (some, not 4)."""
     value = float(m.group("n").replace(",", "."))
     return value / 2 if m.group("less") else value
 

@@ -43,12 +43,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
     from .model import Role
 
-# Words that make a line no practice, whatever years it states: a negation, a course, a wish
-# ("keine Erfahrung im Key Account Management", "Weiterbildung Key Account Management (2 Jahre)",
-# "möchte Key Account Management lernen")
+# Words that make a line no practice, whatever years it states: a negation, a course, a wish, an
+# internship, assisting those who do the work ("keine Erfahrung im Key Account Management",
+# "Weiterbildung Key Account Management (2 Jahre)", "Werkstudent Key Account Management 2021 - 2023",
+# "Assistenz der Key Account Manager")
 PRACTICE_WORDS = frozenset("""kein keine keinen ohne nicht no not without lernen erlernen lerne moechte moechten
 wunsch wuensche kurs kurse seminar seminare weiterbildung fortbildung lehrgang course courses learn learning
-want wish""".split())
+want wish praktikum praktika praktikant praktikantin werkstudent werkstudentin internship intern trainee
+assistenz assistent assistentin assistant zusammenarbeit unterstuetzung supporting assisting""".split())
+TITLE_WORDS = 6  # longest role title looked for at the start of a line
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
 
@@ -122,6 +125,9 @@ class Pipeline:
         m = self.resolver.resolve(item.text) if n_words <= SENTENCE_WORDS else NO_MATCH
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         mentions = self._mentions(item.text, k, n_words, m)
+        title = self._title(k)
+        if title is not None:  # a line that starts with a role's title: the person's own job, its activity
+            mentions = [Mention(comps[ids[title]], 1.0, "title", k), *(x for x in mentions if x.competency.id != ids[title])]
         if not mentions:
             hint = comps[ids[m.hint]] if m.hint is not None else None
             return Resolution(raw, item.text, None, 0.0, "none", hint, m.hint_score, item.level, item.years,
@@ -159,6 +165,18 @@ class Pipeline:
                                               first.words, first.competency))
         named = {m.competency.id for m in r.mentions}
         return r.mentions + tuple(m for m in implied.values() if m.competency.id not in named)
+
+    def _title(self, k: str) -> int | None:
+        """The practice of the role whose title the line is or starts with ("Senior Account Manager",
+        "Account Manager, ACME GmbH", "Key Account Manager bei ..."); a title the line only mentions
+        ("worked with account managers") is none. A one-word title (KAM, CSM) counts only alone."""
+        titles = self.ix.practice_titles()
+        words = k.split()
+        for n in range(min(len(words), TITLE_WORDS), 0, -1):
+            hit = titles.get(" ".join(words[:n]))
+            if hit is not None and (n >= 2 or len(words) == 1):
+                return hit
+        return None
 
     def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:
         """Every competency the item names, the best reading first.

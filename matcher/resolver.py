@@ -213,7 +213,7 @@ class Resolver:
             # (`management accounts`)
             lead = _infinitive(words[0])
             reverse = (f"{words[0]} {words[-1]}" not in k or (lead in LIGHT_QUERY and lead.endswith(("en", "ung")))
-                       or (len(lead) >= 6 and lead.endswith(_GERMAN_VERB)))
+                       or (len(lead) >= 6 and lead.endswith(_GERMAN_VERB) and stem(lead) not in DOMAIN))
             for variant in compound_variants(words, reverse=reverse):
                 if variant in ix.compact:
                     return Match(ix.compact[variant], 0.92, "compound")

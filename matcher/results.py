@@ -58,7 +58,7 @@ class Resolution:
     text: str  # after stripping bullets, levels and years
     competency: Competency | None
     score: float  # confidence in [0, 1]
-    method: str  # exact | stem | compound | core | fuzzy | tokens | head | tfidf | parts | phrase | none | education | experience | goal | empty | given
+    method: str  # exact | stem | compound | core | fuzzy | tokens | head | tfidf | parts | phrase | title | none | education | experience | goal | empty | given
     hint: Competency | None = None  # closest candidate when unrecognised
     hint_score: float = 0.0
     level: str | None = None

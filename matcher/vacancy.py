@@ -29,7 +29,7 @@ import numpy as np
 from .errors import InputError
 from .model import EDUCATION_LEVELS, Competency, Gates, LanguageRequirement, Requirement, Role
 from .normalise import clean, key, slugify
-from .parse import EXPERIENCE_IN_SENTENCE, level_of, section_of
+from .parse import EXPERIENCE_IN_SENTENCE, level_of, section_of, years_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -173,7 +173,7 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
                     found.append((c.id, nice))
         stated = EXPERIENCE_IN_SENTENCE.search(line)
         if stated and not (line_nice or _NICE.search(line)):
-            years.append(float(stated.group(1)))
+            years.append(years_of(stated))
             gates.append("years")
         for cid, nice in found:
             t = "further" if nice or section == "tasks" or "cross-disciplinary" in comps[cid].kinds else "core"

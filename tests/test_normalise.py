@@ -29,6 +29,7 @@ def test_key_keeps_plus_and_hash():
     ("verhandlungen", "verhandlung"), ("praesentationen", "praesentation"), ("analyses", "analysis"),
     ("organisation", "organization"), ("techniken", "technik"),
     ("verhandeln", "verhandlung"), ("entwickeln", "entwicklungen"),  # the noun drops the verb's e
+    ("verhandler", "verhandlung"), ("auftragsabwicklerin", "auftragsabwicklung"), ("verhandelt", "verhandeln"),
 ])
 def test_stem_merges_inflections(a, b):
     assert stem(a) == stem(b)

@@ -88,6 +88,7 @@ def test_years_in_a_sentence_read_alike_in_cvs_and_adverts():
     ("3 to 5 years of relevant sales experience", 3.0), ("3 bis 5 Jahre Berufserfahrung im Vertrieb", 3.0),
     ("3–5 years of sales experience", 3.0), ("4 Jahre Vertriebserfahrung", 4.0),
     ("At least 3 years’ experience in online advertising", 3.0), ("5 years' experience in sales", 5.0),
+    ("weniger als 2 Jahre Berufserfahrung im Vertrieb", 1.0),  # less than 2: some, read as half
 ])
 def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
     """A decimal comma is no separator and a range gives its first number."""

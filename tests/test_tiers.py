@@ -380,10 +380,24 @@ def test_years_of_a_roles_own_activity_imply_its_core(matcher):
     "keine Erfahrung im Key Account Management (5 Jahre)",  # a course, a wish, a negation
     "SAP (5 Jahre) und Key Account Management",  # the years belong to what the line names first
     "Key Account Management (weniger als 4 Jahre)",  # less than the role asks
+    "2019 - 2023 Werkstudent Key Account Management", "2019 - 2023 Assistenz der Key Account Manager",
+    "2019 - 2023 Zusammenarbeit mit Key Account Managern",  # a stint, or those who did the work
 ])
 def test_no_practice_without_years_of_doing_the_work(matcher, line):
     got = matcher.match(line, roles=["key-account-manager"])[0]
     assert not any(e.relation == "practice" for e in got.matched)
+
+
+def test_a_role_title_as_a_line_is_the_persons_own_job(matcher):
+    """A line that is a role's title names its activity; a line that mentions the title does not."""
+    got = {r.raw: r for r in matcher.resolve(["Senior Account Manager", "Key-Account-ManagerIn",
+                                              "worked with account managers", "Accounting Manager 2015 - 2023"])}
+    assert got["Senior Account Manager"].competency.id == "kundenbetreuung-im-vertrieb"
+    assert got["Key-Account-ManagerIn"].competency.id == "key-account-management"
+    assert got["worked with account managers"].competency is None
+    assert got["Accounting Manager 2015 - 2023"].method != "title"
+    dated = matcher.match("03/2016 – 02/2023 Key Account Manager", roles=["key-account-manager"])[0]
+    assert "erp-systeme" in {e.competency.id for e in dated.matched if e.relation == "practice"}
 
 
 def test_practice_credits_only_what_it_implies(matcher):

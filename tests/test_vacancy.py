@@ -60,6 +60,11 @@ def test_must_and_plus_per_item(matcher):
     assert v.role.gates.min_years == 2 and v.role.title_de == "Account Manager"
 
 
+def test_years_with_a_decimal_comma_are_the_vacancys_gate(matcher):
+    v = matcher.vacancy("Key Account Manager\n- 1,5 Jahre Berufserfahrung im Vertrieb\n- Key Account Management\n- SAP")
+    assert v.role.gates.min_years == 1.5
+
+
 def test_own_requirements_score_100_against_the_vacancy(matcher, vacancy):
     labels = [c.label_de for c in vacancy.competencies]
     results = matcher.match(labels, vacancy=vacancy)

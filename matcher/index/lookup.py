@@ -114,7 +114,7 @@ class Index:
         new.data = replace(self.data, roles={**self.data.roles, **{r.id: r for r in roles}})
         new.role_ids = list(new.data.roles)
         new.__dict__["_cache"] = {k: v for k, v in self.__dict__.get("_cache", {}).items()
-                                  if k not in ("roles", "language_ids", "role_courses", "practice")}
+                                  if k not in ("roles", "language_ids", "role_courses", "practice", "titles")}
         return new
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -223,6 +223,25 @@ class Index:
                 out.setdefault(self.comp_pos[role.practice.competency_id], []).append((role.gates.min_years or 0.0, core))
             return out
         return self._cached("practice", make)  # type: ignore[return-value]
+
+    def practice_titles(self) -> dict[str, int]:
+        """A role's title as a whole line ("Senior Account Manager", "Key-Account-ManagerIn"): the
+        key of each title and title alias of a role with a `practice`, to that practice's position.
+        A title two practices share names neither."""
+        def make() -> dict:
+            from ..normalise import key
+
+            out: dict[str, int] = {}
+            for rid in self.role_ids:
+                role = self.data.roles[rid]
+                if role.practice is None:
+                    continue
+                pos = self.comp_pos[role.practice.competency_id]
+                for t in (role.title_de, role.title_en, *role.title_aliases):
+                    k = key(t)
+                    out[k] = pos if out.get(k, pos) == pos else -1
+            return {k: v for k, v in out.items() if k and v >= 0}
+        return self._cached("titles", make)  # type: ignore[return-value]
 
     def ranked_courses(self) -> list[list[tuple[Any, float]]]:
         """Per competency: (course, credit it gives) ranked by credit, then breadth, then id order."""
