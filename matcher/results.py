@@ -198,8 +198,8 @@ class RoleMatch:
 
     @property
     def core_matched(self) -> int:
-        """Core requirements shown at least in part."""
-        return sum(1 for e in self.matched if e.tier == "core")
+        """Core requirements the text shows at least in part (not those only implied by practice)."""
+        return sum(1 for e in self.matched if e.tier == "core" and e.relation != "practice")
 
     @property
     def unmet_gates(self) -> tuple[Gate, ...]:

@@ -367,6 +367,8 @@ def test_years_of_a_roles_own_activity_imply_its_core(matcher):
     assert implied["produktschulung"].via.id == "customer-success-management"
     assert all(e.tier == "core" for e in implied.values())  # nothing spreads to further requirements
     assert "customer-success-management" not in implied  # named, so credited in full
+    # the count of core requirements shown is what the text shows, not what practice implies
+    assert practised.core_matched == sum(1 for e in practised.matched if e.tier == "core") - len(implied)
     short = matcher.match("Key Account Management (1 Jahr)", roles=["key-account-manager"])[0]
     long = matcher.match("Key Account Management (5 Jahre)", roles=["key-account-manager"])[0]
     assert not any(e.relation == "practice" for e in short.matched) and long.core > short.core
