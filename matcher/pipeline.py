@@ -19,7 +19,7 @@ distinct string and steps 3-4 are array operations over the whole chunk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import TYPE_CHECKING, Sequence
 
@@ -67,6 +67,30 @@ class Reading:
 
     def items(self, row: int) -> list[Resolution]:
         return [self.distinct[c] for c in self.codes[self.rows == row].tolist()]
+
+
+def dated_titles(reading: Reading) -> Reading:
+    """A period on a line of its own dates the job title beside it, as a tabular CV has them
+    ("03/2019 – heute" over "Key Account Manager, ACME GmbH"): the title line on the next line,
+    else on the line before, gets the period, so its years are practice (`Pipeline.evidence_of`).
+    Only a title line without a period or years of its own; each at most once."""
+    d = reading.distinct
+    dates = np.fromiter((r.span is not None and r.method == "experience" and not r.mentions for r in d), dtype=bool,
+                        count=len(d))
+    titles = np.fromiter((r.method == "title" and r.span is None and r.years is None for r in d), dtype=bool,
+                         count=len(d))
+    if not (dates.any() and titles.any()):
+        return reading
+    rows, codes = reading.rows, reading.codes.copy()
+    extra, done = list(d), set()
+    for i in np.nonzero(dates[reading.codes])[0].tolist():
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(codes) and j not in done and rows[j] == rows[i] and titles[reading.codes[j]]:
+                extra.append(replace(d[reading.codes[j]], span=d[reading.codes[i]].span))
+                codes[j] = len(extra) - 1
+                done.add(j)
+                break
+    return Reading(rows, codes, tuple(extra), reading.n_rows)
 
 
 class Pipeline:
@@ -125,9 +149,10 @@ class Pipeline:
         m = self.resolver.resolve(item.text) if n_words <= SENTENCE_WORDS else NO_MATCH
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         mentions = self._mentions(item.text, k, n_words, m)
-        title = self._title(k)
+        title, words = self._title(k)
         if title is not None:  # a line that starts with a role's title: the person's own job, its activity
-            mentions = [Mention(comps[ids[title]], 1.0, "title", k), *(x for x in mentions if x.competency.id != ids[title])]
+            mentions = [Mention(comps[ids[title]], 1.0, "title", words),
+                        *(x for x in mentions if x.competency.id != ids[title])]
         if not mentions:
             hint = comps[ids[m.hint]] if m.hint is not None else None
             return Resolution(raw, item.text, None, 0.0, "none", hint, m.hint_score, item.level, item.years,
@@ -158,25 +183,28 @@ class Pipeline:
                 or self.ix.comp_pos[first.competency.id] not in rules or not PRACTICE_WORDS.isdisjoint(key(r.raw).split())):
             return r.mentions
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
+        # a title implies the core of its role and of the roles below it (a junior's, not a senior's)
+        ceiling = self.ix.practice_titles()[first.words][1] if first.method == "title" else MAX_YEARS
         implied: dict[int, Mention] = {}
         for need, core in rules[self.ix.comp_pos[first.competency.id]]:
-            for j in core if years >= need else ():
+            for j in core if ceiling >= need <= years else ():
                 implied.setdefault(j, Mention(comps[ids[j]], round(PRACTICE_CREDIT * first.score, 4), "practice",
                                               first.words, first.competency))
         named = {m.competency.id for m in r.mentions}
         return r.mentions + tuple(m for m in implied.values() if m.competency.id not in named)
 
-    def _title(self, k: str) -> int | None:
+    def _title(self, k: str) -> tuple[int | None, str]:
         """The practice of the role whose title the line is or starts with ("Senior Account Manager",
-        "Account Manager, ACME GmbH", "Key Account Manager bei ..."); a title the line only mentions
-        ("worked with account managers") is none. A one-word title (KAM, CSM) counts only alone."""
+        "Account Manager, ACME GmbH", "Key Account Manager bei ..."), and the title; a title the line
+        only mentions ("worked with account managers") is none. A one-word title (KAM, CSM) counts
+        only alone."""
         titles = self.ix.practice_titles()
         words = k.split()
         for n in range(min(len(words), TITLE_WORDS), 0, -1):
-            hit = titles.get(" ".join(words[:n]))
-            if hit is not None and (n >= 2 or len(words) == 1):
-                return hit
-        return None
+            title = " ".join(words[:n])
+            if title in titles and (n >= 2 or len(words) == 1):
+                return titles[title][0], title
+        return None, ""
 
     def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:
         """Every competency the item names, the best reading first.
@@ -201,7 +229,7 @@ class Pipeline:
         codes = np.fromiter((positions.setdefault(raw, len(positions)) for raw in chain.from_iterable(rows)),
                             dtype=np.int64, count=int(lengths.sum()))
         distinct = tuple(self.resolution(raw) for raw in positions)
-        return Reading(np.repeat(np.arange(len(rows)), lengths), codes, distinct, len(rows))
+        return dated_titles(Reading(np.repeat(np.arange(len(rows)), lengths), codes, distinct, len(rows)))
 
     @staticmethod
     def reading_of(items: Sequence[Resolution]) -> Reading:

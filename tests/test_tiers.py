@@ -402,6 +402,19 @@ def test_a_role_title_as_a_line_is_the_persons_own_job(matcher):
     assert "erp-systeme" in {e.competency.id for e in dated.matched if e.relation == "practice"}
 
 
+def test_a_period_on_its_own_line_dates_the_title_beside_it(matcher):
+    """A tabular CV ("03/2016 – heute" over the title line) is read as the one-line "03/2016 –
+    heute Key Account Manager"; a junior's title implies no senior's core."""
+    two_lines = matcher.report("Berufserfahrung\n03/2016 – heute\nKey Account Manager, ACME GmbH\n- Kaltakquise")
+    one_line = matcher.report("03/2016 – heute Key Account Manager, ACME GmbH\n- Kaltakquise")
+    assert [(r.role.id, round(r.fit, 1)) for r in two_lines.results] == [(r.role.id, round(r.fit, 1)) for r in one_line.results]
+    kam = next(r for r in two_lines.results if r.role.id == "key-account-manager")
+    assert any(e.relation == "practice" for e in kam.matched)
+    junior = matcher.match("2015 - 2023 Junior Account Manager", roles=["senior-account-manager", "junior-account-manager"])
+    by_id = {r.role.id: {e.competency.id for e in r.matched if e.relation == "practice"} for r in junior}
+    assert by_id["junior-account-manager"] and not by_id["senior-account-manager"] & {"mentoring"}
+
+
 def test_practice_credits_only_what_it_implies(matcher):
     """Implied competencies credit themselves, not their parents, children or links: a key
     account manager's years say nothing of customer success, and a stint is no practice."""

@@ -224,23 +224,25 @@ class Index:
             return out
         return self._cached("practice", make)  # type: ignore[return-value]
 
-    def practice_titles(self) -> dict[str, int]:
-        """A role's title as a whole line ("Senior Account Manager", "Key-Account-ManagerIn"): the
-        key of each title and title alias of a role with a `practice`, to that practice's position.
-        A title two practices share names neither."""
+    def practice_titles(self) -> dict[str, tuple[int, float]]:
+        """A role's title on a line ("Senior Account Manager", "Key-Account-ManagerIn"): the key of
+        each title and title alias of a role with a `practice`, to that practice's position and the
+        years the role asks (a junior's title implies no senior's core). A title two practices
+        share names neither."""
         def make() -> dict:
             from ..normalise import key
 
-            out: dict[str, int] = {}
+            out: dict[str, tuple[int, float]] = {}
             for rid in self.role_ids:
                 role = self.data.roles[rid]
                 if role.practice is None:
                     continue
-                pos = self.comp_pos[role.practice.competency_id]
+                pos, years = self.comp_pos[role.practice.competency_id], role.gates.min_years or 0.0
                 for t in (role.title_de, role.title_en, *role.title_aliases):
                     k = key(t)
-                    out[k] = pos if out.get(k, pos) == pos else -1
-            return {k: v for k, v in out.items() if k and v >= 0}
+                    had = out.get(k, (pos, years))
+                    out[k] = (pos, max(years, had[1])) if had[0] == pos else (-1, 0.0)
+            return {k: v for k, v in out.items() if k and v[0] >= 0}
         return self._cached("titles", make)  # type: ignore[return-value]
 
     def ranked_courses(self) -> list[list[tuple[Any, float]]]:
