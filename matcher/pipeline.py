@@ -71,9 +71,10 @@ class Reading:
 
 def dated_titles(reading: Reading) -> Reading:
     """A period on a line of its own dates the job title beside it, as a tabular CV has them
-    ("03/2019 – heute" over "Key Account Manager, ACME GmbH"): the title line on the next line,
-    else on the line before, gets the period, so its years are practice (`Pipeline.evidence_of`).
-    Only a title line without a period or years of its own; each at most once."""
+    ("03/2019 – heute" over or under "Key Account Manager, ACME GmbH"), so the title's years are
+    practice (`Pipeline.evidence_of`). A period goes to each neighbouring title line without a
+    period or years of its own; a title between two periods takes the longer, so that a line
+    added at the end never takes a period away from another."""
     d = reading.distinct
     dates = np.fromiter((r.span is not None and r.method == "experience" and not r.mentions for r in d), dtype=bool,
                         count=len(d))
@@ -81,16 +82,21 @@ def dated_titles(reading: Reading) -> Reading:
                          count=len(d))
     if not (dates.any() and titles.any()):
         return reading
-    rows, codes = reading.rows, reading.codes.copy()
-    extra, done = list(d), set()
-    for i in np.nonzero(dates[reading.codes])[0].tolist():
-        for j in (i + 1, i - 1):
-            if 0 <= j < len(codes) and j not in done and rows[j] == rows[i] and titles[reading.codes[j]]:
-                extra.append(replace(d[reading.codes[j]], span=d[reading.codes[i]].span))
-                codes[j] = len(extra) - 1
-                done.add(j)
-                break
-    return Reading(rows, codes, tuple(extra), reading.n_rows)
+    rows, codes = reading.rows, reading.codes
+    spans: dict[int, tuple[int, int]] = {}
+    for i in np.nonzero(dates[codes])[0].tolist():
+        span = d[codes[i]].span
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(codes) and rows[j] == rows[i] and titles[codes[j]] and (
+                    j not in spans or total_years([span]) > total_years([spans[j]])):  # type: ignore[list-item]
+                spans[j] = span  # type: ignore[assignment]
+    if not spans:
+        return reading
+    extra, new_codes = list(d), codes.copy()
+    for j, span in spans.items():
+        extra.append(replace(d[codes[j]], span=span))
+        new_codes[j] = len(extra) - 1
+    return Reading(rows, new_codes, tuple(extra), reading.n_rows)
 
 
 class Pipeline:
