@@ -43,14 +43,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
     from .model import Role
 
-# Words that make a line no practice, whatever years it states: a negation, a course, a wish, an
-# internship, assisting those who do the work ("keine Erfahrung im Key Account Management",
-# "Weiterbildung Key Account Management (2 Jahre)", "Werkstudent Key Account Management 2021 - 2023",
-# "Assistenz der Key Account Manager")
-PRACTICE_WORDS = frozenset("""kein keine keinen ohne nicht no not without lernen erlernen lerne moechte moechten
-wunsch wuensche kurs kurse seminar seminare weiterbildung fortbildung lehrgang course courses learn learning
-want wish praktikum praktika praktikant praktikantin werkstudent werkstudentin internship intern trainee
-assistenz assistent assistentin assistant zusammenarbeit unterstuetzung supporting assisting""".split())
+# Words that make a line no practice and no title of the person's own job, whatever it states: a
+# negation, a course or training, a wish or a search, an internship, assisting those who do the
+# work ("keine Erfahrung im Key Account Management", "Weiterbildung Key Account Management (2 Jahre)",
+# "Werkstudent Key Account Management 2021 - 2023", "Key Account Manager Assistenz", "Account
+# Manager gesucht")
+NOT_OWN_JOB = frozenset("""kein keine keinen ohne nicht no not without lernen erlernen lerne moechte moechten
+wunsch wuensche kurs kurse seminar seminare weiterbildung fortbildung lehrgang ausbildung course courses learn
+learning want wish gesucht angestrebt werden praktikum praktika praktikant praktikantin werkstudent
+werkstudentin internship intern trainee assistenz assistent assistentin assistant backoffice zusammenarbeit
+unterstuetzung unterstuetzt unterstuetzen unterstuetzte supporting supported assisting assisted""".split())
+# A line between a period and its title may name the employer or the place ("ACME GmbH",
+# "Vollzeit"), not time away from work
+BREAKS = frozenset("""elternzeit karenz mutterschutz sabbatical auszeit arbeitslos arbeitssuchend arbeitsuchend
+weltreise reise zivildienst wehrdienst pflegezeit leave break unemployed travel travelling""".split())
+PERIOD_REACH = 3  # a period dates a title at most this many items away, over employer and place
 TITLE_WORDS = 6  # longest role title looked for at the start of a line
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
@@ -71,10 +78,13 @@ class Reading:
 
 def dated_titles(reading: Reading) -> Reading:
     """A period on a line of its own dates the job title beside it, as a tabular CV has them
-    ("03/2019 – heute" over or under "Key Account Manager, ACME GmbH"), so the title's years are
-    practice (`Pipeline.evidence_of`). A period goes to each neighbouring title line without a
-    period or years of its own; a title between two periods takes the longer, so that a line
-    added at the end never takes a period away from another."""
+    ("03/2019 – heute" above or under "Key Account Manager", with the employer or the place
+    between), so the title's years are practice (`Pipeline.evidence_of`).
+
+    A CV keeps one layout: when its first title comes before its first period, every period
+    belongs to the title above it, else to the title below it. A period next to a degree or an
+    apprenticeship is that education's; time away from work ("Elternzeit") between a period and a
+    title parts them; a title with a period or years of its own keeps them."""
     d = reading.distinct
     dates = np.fromiter((r.span is not None and r.method == "experience" and not r.mentions for r in d), dtype=bool,
                         count=len(d))
@@ -83,13 +93,24 @@ def dated_titles(reading: Reading) -> Reading:
     if not (dates.any() and titles.any()):
         return reading
     rows, codes = reading.rows, reading.codes
+    between = np.fromiter((r.method in ("none", "empty") and BREAKS.isdisjoint(key(r.raw).split()) for r in d),
+                          dtype=bool, count=len(d))
+    education = np.fromiter((r.method == "education" for r in d), dtype=bool, count=len(d))
     spans: dict[int, tuple[int, int]] = {}
-    for i in np.nonzero(dates[codes])[0].tolist():
-        span = d[codes[i]].span
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(codes) and rows[j] == rows[i] and titles[codes[j]] and (
-                    j not in spans or total_years([span]) > total_years([spans[j]])):  # type: ignore[list-item]
-                spans[j] = span  # type: ignore[assignment]
+    for row in np.unique(rows[dates[codes]]).tolist():
+        lo, hi = np.searchsorted(rows, row), np.searchsorted(rows, row, side="right")
+        at = codes[lo:hi]
+        if not titles[at].any():
+            continue
+        step = -1 if np.argmax(titles[at]) < np.argmax(dates[at]) else 1  # titles first: periods under them
+        for i in np.nonzero(dates[at])[0].tolist():
+            if (i > 0 and education[at[i - 1]]) or (i + 1 < len(at) and education[at[i + 1]]):
+                continue
+            j = i + step
+            while 0 <= j < len(at) and abs(j - i) < PERIOD_REACH and between[at[j]]:
+                j += step
+            if 0 <= j < len(at) and titles[at[j]] and lo + j not in spans:
+                spans[lo + j] = d[at[i]].span  # type: ignore[assignment]
     if not spans:
         return reading
     extra, new_codes = list(d), codes.copy()
@@ -186,7 +207,7 @@ class Pipeline:
             years = total_years([r.span])
         first = r.mentions[0]
         if (not years or years < PRACTICE_MIN_YEARS or years > MAX_YEARS
-                or self.ix.comp_pos[first.competency.id] not in rules or not PRACTICE_WORDS.isdisjoint(key(r.raw).split())):
+                or self.ix.comp_pos[first.competency.id] not in rules or not NOT_OWN_JOB.isdisjoint(key(r.raw).split())):
             return r.mentions
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         # a title implies the core of its role and of the roles below it (a junior's, not a senior's)
@@ -206,6 +227,8 @@ class Pipeline:
         only alone."""
         titles = self.ix.practice_titles()
         words = k.split()
+        if not NOT_OWN_JOB.isdisjoint(words):  # "Account Manager gesucht", "Key Account Manager Assistenz"
+            return None, ""
         for n in range(min(len(words), TITLE_WORDS), 0, -1):
             title = " ".join(words[:n])
             if title in titles and (n >= 2 or len(words) == 1):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import run
 
+from matcher.dates import total_years
 from matcher.errors import DataError
 from matcher.loader import load
 from matcher.model import section_tier
@@ -413,6 +414,34 @@ def test_a_period_on_its_own_line_dates_the_title_beside_it(matcher):
     junior = matcher.match("2015 - 2023 Junior Account Manager", roles=["senior-account-manager", "junior-account-manager"])
     by_id = {r.role.id: {e.competency.id for e in r.matched if e.relation == "practice"} for r in junior}
     assert by_id["junior-account-manager"] and not by_id["senior-account-manager"] & {"mentoring"}
+
+
+@pytest.mark.parametrize("cv", [
+    "Key Account Manager\n03/2016 – 09/2024\nJunior Account Manager\n10/2013 – 02/2016",  # periods under titles
+    "03/2016 – 09/2024\nKey Account Manager\n10/2013 – 02/2016\nJunior Account Manager",  # periods above
+    "Key Account Manager, ACME GmbH\n03/2016 – 09/2024",  # the employer between
+    "Key Account Manager\nMetro AG · Vollzeit\nMärz 2016 – Sept. 2024 · 8 J. 7 Mon.",
+])
+def test_each_period_dates_its_own_title_in_the_cvs_layout(matcher, cv):
+    titles = {r.raw: r.span for r in matcher.resolve(cv) if r.method == "title"}
+    kam = next(v for k, v in titles.items() if k.startswith("Key Account Manager"))
+    assert kam is not None and total_years([kam]) > 8
+    if "Junior Account Manager" in titles:
+        assert 2 < total_years([titles["Junior Account Manager"]]) < 3
+
+
+@pytest.mark.parametrize("cv", [
+    "Berufserfahrung\nKey Account Manager\n\nAusbildung\n09/2012 – 08/2015\nKaufmann im Groß- und Außenhandel",
+    "Key Account Manager\nElternzeit\n2019 – 2022",  # time away parts them
+])
+def test_a_period_of_education_or_time_away_is_no_practice(matcher, cv):
+    kam = matcher.match(cv, roles=["key-account-manager"])[0]
+    assert not any(e.relation == "practice" for e in kam.matched)
+
+
+def test_a_line_about_someone_elses_job_is_no_title(matcher):
+    got = matcher.resolve(["Account Manager gesucht", "Key Account Manager Assistenz", "Key Account Manager Seminar"])
+    assert all(r.method != "title" for r in got)
 
 
 def test_practice_credits_only_what_it_implies(matcher):
