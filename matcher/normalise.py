@@ -78,12 +78,12 @@ def slugify(text: str) -> str:
     return slug or "x"
 
 
-# A light stemmer for German and English inflection, enough to make plural, verb-noun and
+# A light stemmer for German and English inflection, enough to make plural, verb-noun, tense and
 # case forms meet (`Verkaufsverhandlungen`/`Verkaufsverhandlung`, `erstellen`/`Erstellung`,
-# `analyses`/`analysis`). Aggressive stemmers (Snowball) merge too much for short skill names.
+# `analyses`/`analysis`, `negotiated`/`negotiation`, `processed`/`processing`). Aggressive stemmers (Snowball) merge too much for short skill names.
 # Longest suffix first, so singular and plural meet (`Präsentation`, `Präsentationen`).
 _SUFFIXES = tuple(sorted((
-    "ationen", "ations", "ation", "ungen", "ungs", "ung", "ieren", "ierst", "iert", "ings", "ing",
+    "ationen", "ations", "ation", "ated", "ungen", "ungs", "ung", "ieren", "ierst", "iert", "ings", "ing", "ed",
     "erinnen", "erin", "ies", "ern", "en", "es", "er", "e", "s", "n",
 ), key=len, reverse=True))
 

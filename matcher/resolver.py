@@ -94,9 +94,10 @@ _UMLAUT_PLURAL = re.compile(r"([aou])e([^aeiou]+)$")  # the last vowel, umlauted
 
 
 def _infinitive(word: str) -> str:
-    """A light verb's present tense back to its infinitive (`erstellst`, `erstellt` -> `erstellen`),
-    only for the verbs that build skill compounds, so no noun ending in -st or -t is touched."""
-    for ending in ("st", "t"):
+    """A light verb's present or past tense back to its infinitive (`erstellst`, `erstellt`,
+    `erstellte`, `führte`, `bearbeitete` -> `erstellen`, `führen`, `bearbeiten`), only for the verbs
+    that build skill compounds, so no noun ending in -st, -t or -te is touched."""
+    for ending in ("eten", "ete", "ten", "te", "st", "t"):
         if word.endswith(ending) and word[:-len(ending)] + "en" in LIGHT_QUERY:
             return word[:-len(ending)] + "en"
     return word

@@ -24,6 +24,9 @@ ABBREVIATIONS = {
     "arbeitsweise": "arbeiten", "eigenstaendig": "selbststaendig", "eigenstaendige": "selbststaendige",
     "eigenstaendiges": "selbststaendiges", "eigenstaendiger": "selbststaendiger", "selbstaendig": "selbststaendig",
     "selbstaendige": "selbststaendige", "selbstaendiges": "selbststaendiges",
+    # the irregular English past of a CV's verbs ("Led a team", "Built relationships", "Won new accounts")
+    "led": "leading", "built": "building", "won": "winning", "sold": "selling", "grew": "growing",
+    "drove": "driving", "taught": "teaching", "ran": "running", "wrote": "writing", "held": "holding",
 }
 
 # Words that carry no skill: determiners, prepositions, level and intensity adjectives.

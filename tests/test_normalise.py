@@ -30,6 +30,7 @@ def test_key_keeps_plus_and_hash():
     ("organisation", "organization"), ("techniken", "technik"),
     ("verhandeln", "verhandlung"), ("entwickeln", "entwicklungen"),  # the noun drops the verb's e
     ("verhandler", "verhandlung"), ("auftragsabwicklerin", "auftragsabwicklung"), ("verhandelt", "verhandeln"),
+    ("negotiated", "negotiation"), ("processed", "processing"), ("coordinated", "coordination"),  # a CV's past tense
 ])
 def test_stem_merges_inflections(a, b):
     assert stem(a) == stem(b)

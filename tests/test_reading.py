@@ -24,6 +24,11 @@ def ids(res) -> list[str]:
     ("Wir wünschen uns sehr gute Deutschkenntnisse", {"deutsch"}),
     ("Mehrjährige Erfahrung im Vertrieb von Software", {"vertriebskenntnisse"}),
     ("Preisverhandlungen und Vertragsverhandlungen gehören zu deinem Alltag", {"verkaufsverhandlung"}),
+    # a CV's past tense and a German verb before its object
+    ("Processed orders and won new accounts", {"auftragsbearbeitung", "neukundenakquisition"}),
+    ("Led a team of 5 sales reps", {"mitarbeiterfuehrung"}),
+    ("Du verhandelst Verträge mit Kunden", {"vertragsverhandlung"}),
+    ("Führte ein Team von 5 Mitarbeitern", {"mitarbeiterfuehrung"}),
 ])
 def test_skills_inside_sentences_are_found(matcher, sentence, expected):
     (res,) = matcher.resolve([sentence])

@@ -33,7 +33,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 5  # bumped when reading code changes what the index stores (5: stems of -eln verbs)
+FORMAT_VERSION = 6  # bumped when reading code changes what the index stores (6: English -ed stems)
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 
