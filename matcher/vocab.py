@@ -24,9 +24,11 @@ ABBREVIATIONS = {
     "arbeitsweise": "arbeiten", "eigenstaendig": "selbststaendig", "eigenstaendige": "selbststaendige",
     "eigenstaendiges": "selbststaendiges", "eigenstaendiger": "selbststaendiger", "selbstaendig": "selbststaendig",
     "selbstaendige": "selbststaendige", "selbstaendiges": "selbststaendiges",
-    # the irregular English past of a CV's verbs ("Led a team", "Built relationships", "Won new accounts")
-    "led": "leading", "built": "building", "won": "winning", "sold": "selling", "grew": "growing",
-    "drove": "driving", "taught": "teaching", "ran": "running", "wrote": "writing", "held": "holding",
+    # the irregular English past of a CV's verbs ("Led a team", "Built relationships", "Won new accounts");
+    # not drove (drive is a trait), held (held presentations is said as it is) nor sold (sales knowledge
+    # would come before what was sold to whom)
+    "led": "leading", "built": "building", "won": "winning", "grew": "growing", "taught": "teaching",
+    "ran": "running", "wrote": "writing",
 }
 
 # Words that carry no skill: determiners, prepositions, level and intensity adjectives.

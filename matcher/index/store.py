@@ -33,7 +33,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 6  # bumped when reading code changes what the index stores (6: English -ed stems)
+FORMAT_VERSION = 7  # bumped when reading code changes what the index stores (7: English past tense)
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 
