@@ -304,8 +304,9 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
     salary = [band for band in (_salary_band(s, where, problems) for s in _as_list(doc.get("salary"))) if band]
     career = _mapping(doc, "career", where, problems)
     practice = _mapping(doc, "practice", where, problems)
-    if isinstance(doc.get("practice"), dict) and (not {"id", "source"} <= set(practice) <= {"id", "source", "note"} or not all(
-            isinstance(practice.get(k, ""), str) and str(practice.get(k, "x")).strip() for k in ("id", "source", "note"))
+    texts = [practice.get("id"), practice.get("source"), *([practice["note"]] if "note" in practice else [])]
+    if isinstance(doc.get("practice"), dict) and (set(practice) - {"id", "source", "note"} or not all(
+            isinstance(t, str) and t.strip() for t in texts)
             or practice["id"] not in {r.competency_id for r in reqs if r.tier == "core"}):
         problems.append(f"{where}: practice {short(practice)} must name one of the role's core requirements (id), the "
                         "source that says so, and optionally a note. Fix: e.g. 'practice: {id: key-account-management, "

@@ -206,14 +206,15 @@ class Pipeline:
         if years is None and r.span is not None:
             years = total_years([r.span])
         first = r.mentions[0]
-        if (not years or years < PRACTICE_MIN_YEARS or years > MAX_YEARS
-                or self.ix.comp_pos[first.competency.id] not in rules or not NOT_OWN_JOB.isdisjoint(key(r.raw).split())):
+        own = self.ix.comp_pos[first.competency.id]
+        if (not years or years < PRACTICE_MIN_YEARS or years > MAX_YEARS or own not in rules
+                or not NOT_OWN_JOB.isdisjoint(key(r.raw).split())):
             return r.mentions
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         # a title implies the core of its role and of the roles below it (a junior's, not a senior's)
         ceiling = self.ix.practice_titles()[first.words][1] if first.method == "title" else MAX_YEARS
         implied: dict[int, Mention] = {}
-        for need, core in rules[self.ix.comp_pos[first.competency.id]]:
+        for need, core in rules[own]:
             for j in core if ceiling >= need <= years else ():
                 implied.setdefault(j, Mention(comps[ids[j]], round(PRACTICE_CREDIT * first.score, 4), "practice",
                                               first.words, first.competency))

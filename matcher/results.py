@@ -198,8 +198,11 @@ class RoleMatch:
 
     @property
     def core_matched(self) -> int:
-        """Core requirements the text shows at least in part (not those only implied by practice)."""
-        return sum(1 for e in self.matched if e.tier == "core" and e.relation != "practice")
+        return self.shown("core")
+
+    def shown(self, tier: str) -> int:
+        """Requirements of a tier the text shows at least in part (not those only implied by practice)."""
+        return sum(1 for e in self.matched if e.tier == tier and e.relation != "practice")
 
     @property
     def unmet_gates(self) -> tuple[Gate, ...]:

@@ -315,8 +315,8 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     senior = np.where(gated[None, :], senior,
                       np.max(np.where(near & gated[None, :] & met, senior, 0.0), axis=1, initial=0.0)[:, None])
     ids = np.broadcast_to(id_rank, f.shape)
-    shown = [np.zeros_like(f) if a is None else -np.round(np.nan_to_num(a[:, cols]), 6) for a in (further, core)]
-    keys = (ids, u, *shown, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
+    coverage = [np.zeros_like(f) if a is None else -np.round(np.nan_to_num(a[:, cols]), 6) for a in (further, core)]
+    keys = (ids, u, *coverage, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
     return cols[np.lexsort(keys, axis=-1)]
 
 

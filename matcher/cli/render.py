@@ -240,8 +240,8 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
         reqs = [r for r in m.role.requirements if r.tier == tier]
         if not reqs:
             continue
-        shown_n = sum(1 for r in reqs if r.competency_id in by_id and by_id[r.competency_id].relation != "practice")
-        table = Table(title=f"{L['tier'][tier]} ({L['shown_of'].format(k=shown_n, n=len(reqs))})", title_justify="left")
+        table = Table(title=f"{L['tier'][tier]} ({L['shown_of'].format(k=m.shown(tier), n=len(reqs))})",
+                      title_justify="left")
         for col, kw in zip(L["cols"], ({}, {"justify": "right"}, {"justify": "right"}, {})):
             table.add_column(col, **kw)
         credit = {r.competency_id: by_id[r.competency_id].credit if r.competency_id in by_id else 0.0 for r in reqs}

@@ -182,14 +182,9 @@ class Index:
         """Whether a competency is cross-sector (model.REUSE): marked on it or on an ancestor, or
         of kind language or digital."""
         comps = self.data.competencies
-        c = comps.get(cid)
-        if c is not None and c.kind in ("language", "digital"):
+        if comps[cid].kind in ("language", "digital"):
             return True
-        while c is not None:
-            if c.reuse == "cross-sector":
-                return True
-            c = comps.get(c.parent) if c.parent else None
-        return False
+        return any(comps[self.comp_ids[p]].reuse == "cross-sector" for p in self.ancestors(self.comp_pos[cid]))
 
     def role_rows(self) -> list["RoleRows"]:
         """Per role, its requirements as the scoring arrays read them (in the role's order)."""
