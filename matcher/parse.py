@@ -89,6 +89,50 @@ EXPERIENCE_IN_SENTENCE = re.compile(
     r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis\s++zu|up\s++to)\s++)?"
     r"(?<![\d.,])\b(?P<n>\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
     r"(?:jahre?n?|years?|yrs?)\b['’]?(?:\s++\w++){0,4}?\s++(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
+# Years written in words become figures before the patterns above read them: "drei Jahre
+# Berufserfahrung", "five years of experience", "ein Jahr". "Mehrere"/"several" is more than two
+# (Duden: "mehr als zwei"), so 3; "einige"/"a few" 2; "langjährige"/"many years" 5 (curated: the
+# least a reader takes them for). The adjectives count only before the experience they qualify
+# ("mehrjährige Vertriebserfahrung", not "langjährige Kunden").
+_COUNT_WORDS = {
+    "ein": 1, "einem": 1, "einen": 1, "eines": 1, "one": 1, "a": 1, "an": 1,
+    "zwei": 2, "two": 2, "drei": 3, "three": 3, "vier": 4, "four": 4, "fünf": 5, "fuenf": 5, "five": 5,
+    "sechs": 6, "six": 6, "sieben": 7, "seven": 7, "acht": 8, "eight": 8, "neun": 9, "nine": 9,
+    "zehn": 10, "ten": 10, "elf": 11, "eleven": 11, "zwölf": 12, "zwoelf": 12, "twelve": 12, "fifteen": 15,
+    "fünfzehn": 15, "fuenfzehn": 15, "zwanzig": 20, "twenty": 20,
+    "einige": 2, "few": 2, "couple": 2, "mehrere": 3, "mehreren": 3, "several": 3, "multiple": 3,
+    "viele": 5, "vielen": 5, "many": 5, "mehr": 3, "lang": 5, "jahrelange": 5, "jahrelanger": 5,
+}
+_ONE = frozenset(("ein", "einem", "einen", "eines", "one", "a", "an"))
+_YEARS_IN_WORDS = re.compile(
+    r"\b(?:a\s+(?=(?:few|couple)\b))?(?P<word>[a-zäöüß]+)(?:\s+of)?\s+(?P<unit>jahre?n?|years?)\b"  # "drei Jahre", "a couple of years"
+    r"|\b(?P<adj>mehr|lang|zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun|zehn|\d{1,2}-?)\s*j(?:ä|ae)hrige[nrms]?"
+    r"\s+(?=[\w-]*(?:erfahrung|praxis)\b)"  # "mehrjährige Berufserfahrung", "3-jährige Erfahrung"
+    r"|\b(?P<long>jahrelange[nr]?)\s+(?=[\w-]*(?:erfahrung|praxis)\b)", re.I)
+
+
+def years_in_figures(text: str) -> str:
+    """The text with its years written in words as figures (`drei Jahre` -> `3 Jahre`,
+    `mehrjährige Erfahrung` -> `3 Jahre Erfahrung`), so that one set of patterns reads both."""
+    low = text.lower()
+    if "jahr" not in low and "year" not in low and "jähr" not in low and "jaehr" not in low:
+        return text
+
+    def figure(m: re.Match[str]) -> str:
+        if m.group("word") is not None:
+            word, unit = m.group("word").lower(), m.group("unit")
+            n = _COUNT_WORDS.get(word)
+            singular = unit.lower() in ("jahr", "year")
+            if n is None or word in ("mehr", "lang", "jahrelange", "jahrelanger") or (n == 1) != singular:
+                return m.group(0)
+            return f"{n} {unit}"
+        adj = (m.group("adj") or m.group("long")).lower().rstrip("-")
+        n = int(adj) if adj.isdigit() else _COUNT_WORDS.get(adj, 5)
+        return f"{n} Jahre "
+
+    return _YEARS_IN_WORDS.sub(figure, text)
+
+
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
@@ -142,7 +186,8 @@ def _is_annotation(text: str) -> bool:
 
 def parse_item(raw: str) -> Item:
     """Strip bullets, annotations and punctuation from one item."""
-    text = clean(raw)
+    text = years_in_figures(clean(raw))
+    whole = text
     truncated = len(text) > MAX_ITEM_CHARS
     if truncated:
         text = text[:MAX_ITEM_CHARS]
@@ -220,7 +265,7 @@ def parse_item(raw: str) -> Item:
             level = level or implied
             text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
-    total = EXPERIENCE_IN_SENTENCE.search(raw) if digits else None
+    total = EXPERIENCE_IN_SENTENCE.search(whole) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
                 experience=years_of(total) if total else None)
 

@@ -29,7 +29,7 @@ import numpy as np
 from .errors import InputError
 from .model import EDUCATION_LEVELS, Competency, Gates, LanguageRequirement, Requirement, Role
 from .normalise import clean, key, slugify
-from .parse import EXPERIENCE_IN_SENTENCE, level_of, section_of, years_of
+from .parse import EXPERIENCE_IN_SENTENCE, level_of, section_of, years_in_figures, years_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -171,7 +171,7 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
                     gates.append(f"language:{c.id}")
                 else:
                     found.append((c.id, nice))
-        stated = EXPERIENCE_IN_SENTENCE.search(line)
+        stated = EXPERIENCE_IN_SENTENCE.search(years_in_figures(line))
         if stated and not (line_nice or _NICE.search(line)):
             years.append(years_of(stated))
             gates.append("years")

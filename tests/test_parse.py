@@ -96,6 +96,29 @@ def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
     assert item.years == years and item.experience == years
 
 
+@pytest.mark.parametrize("text, years", [
+    ("drei Jahre Berufserfahrung im Vertrieb", 3.0), ("five years of experience in B2B sales", 5.0),
+    ("mehrjährige Vertriebserfahrung", 3.0), ("several years of experience in key account management", 3.0),
+    ("Du hast mehrere Jahre Erfahrung in einer leitenden Rolle gesammelt", 3.0),
+    ("langjährige Erfahrung im Key Account Management", 5.0), ("3-jährige Berufserfahrung im Vertrieb", 3.0),
+    ("a few years of experience in sales", 2.0), ("ein Jahr Erfahrung als Account Manager", 1.0),
+])
+def test_years_written_in_words_read_as_their_figure(text, years):
+    """Number words and "mehrere"/"several" (more than two: 3) read like figures; the years stay
+    out of the skill text."""
+    item = parse_item(text)
+    assert item.years == years
+    assert not any(w in item.text.lower() for w in ("drei", "five", "mehr", "several", "lang", "few"))
+
+
+@pytest.mark.parametrize("text", ["langjährige Kunden betreut", "Jahresplanung", "A-Jahreskunden", "one of the years"])
+def test_words_near_years_that_state_no_years_stay_as_written(text):
+    """An adjective of years before customers, not experience, is no experience; a plural after
+    "one" is no count."""
+    item = parse_item(text)
+    assert item.years is None and item.text == text
+
+
 def test_the_words_around_years_stay_and_dotted_months_are_no_bullets():
     assert parse_item("Ich habe 3 Jahre Berufserfahrung im Vertrieb").text == "Ich habe Berufserfahrung im Vertrieb"
     assert parse_item("100 Jahre Berufserfahrung im Vertrieb").years is None

@@ -65,6 +65,13 @@ def test_years_with_a_decimal_comma_are_the_vacancys_gate(matcher):
     assert v.role.gates.min_years == 1.5
 
 
+def test_years_in_words_are_the_vacancys_gate(matcher):
+    """"mehrjährige" is more than two years: the advert asks for 3, as a CV stating it shows 3."""
+    v = matcher.vacancy("Key Account Manager\n- mehrjährige Berufserfahrung im Key Account Management\n- SAP")
+    assert v.role.gates.min_years == 3
+    assert matcher.vacancy("Account Manager\n- zwei Jahre Erfahrung im Vertrieb\n- CRM").role.gates.min_years == 2
+
+
 def test_own_requirements_score_100_against_the_vacancy(matcher, vacancy):
     labels = [c.label_de for c in vacancy.competencies]
     results = matcher.match(labels, vacancy=vacancy)
