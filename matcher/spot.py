@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from .normalise import key, stem
 from .resolver import CONJUNCTIONS, Match
-from .vocab import APTITUDE, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL, content_words, core, expand
+from .vocab import (APTITUDE, CONTEXT_PREPOSITIONS, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL, QUALITY_SUFFIXES,
+                    content_words, core, expand)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .resolver import Resolver
@@ -34,6 +35,21 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
                         r"regional|lokal|global)(?:e|er|en|es|em)?|complex|large|major|big|small|strategic|"
                         r"existing|important|local|long-term")  # the bare German roots cover international, global, ...
+# Words that stand between a German verb and its object without changing what the pair names
+# (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
+# manner (curated). A prepositional phrase may stand there too (`Neukunden im Mittelstand akquiriert`).
+CLAUSE_WORDS = frozenset("""
+ich du er sie es wir ihr man hast habe hat haben hatte hatten hattest bist ist sind war waren wurde wurden
+wirst werden wird kannst kann koennen konnte dabei dort bereits schon mehrfach erfolgreich eigenverantwortlich
+selbststaendig gerne gern aktiv regelmaessig kontinuierlich nachhaltig zuverlaessig professionell souveraen
+kompetent gezielt proaktiv laufend taeglich persoenlich auch stets immer unsere unserer unseren unser ihre ihren
+deine deinen neue neuen neuer
+""".split())
+# English function words: a German clause holds none
+ENGLISH_FUNCTION = frozenset("the and or with of to using your you our we is are a".split())
+_ENGLISH_ENDINGS = ("ing", "ed", "ion", "ity", "ies", "ness", "ship", "ment", "s", "y", "ly")
+BRACKET_GAP = 7  # words at most between a verb and its object (most of them clause words)
+PHRASE_WORDS = 2  # words of a prepositional phrase's own after its preposition (`im B2B Umfeld`)
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
 # A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
@@ -77,8 +93,9 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
     known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab for w in words]
     starts = r.ix.compact_starts
     for n in range(min(SPOT_WINDOW, len(words)), 0, -1):
-        if n == 1:  # before single words, the pairs around a describing word
+        if n == 1:  # before single words, the pairs around a describing word and across a clause
             _pairs_around_describing_words(r, words, taken, found)
+            _pairs_across_a_clause(r, words, taken, found)
         for i in range(len(words) - n + 1):
             if any(taken[i:i + n]):
                 continue
@@ -127,6 +144,52 @@ def _pairs_around_describing_words(r: "Resolver", words: list[str], taken: list[
         if m.comp is not None:
             taken[i] = taken[i + 2] = True
             found.append((i, f"{words[i]} {words[i + 2]}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+
+
+def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
+                           found: list[tuple[int, str, Match]]) -> None:
+    """A German verb and its object apart (`Verträge hast du mehrfach erfolgreich verhandelt`,
+    `Neukunden im Mittelstand akquiriert`, `Sie akquirieren neue Kunden im B2B-Umfeld`): the two
+    count only as one label of the tree (Vertragsverhandlung, Kundenakquise, Kunden betreuen), and
+    only across clause words, describing words, one prepositional phrase and one coordinated
+    object (`Verträge und Rahmenverträge verhandelt`). German only: English keeps its verb beside
+    its object, and an English word between ends the look. Runs after the windows, so whatever
+    the words name side by side comes first."""
+    n = len(words)
+    for i in range(n - 2):
+        if taken[i] or not _clause_word_may_pair(words[i]) or words[i] in CLAUSE_WORDS:
+            continue
+        if any(w in NEGATIONS for w in words[max(0, i - 3):i + 1]):
+            continue
+        phrase = 0  # words of a prepositional phrase or a coordinated object still to pass
+        coordinated = False  # the word after `und` is the second object, not the verb
+        for j in range(i + 1, min(n, i + BRACKET_GAP + 2)):
+            w = words[j]
+            if w in NEGATIONS or w in ENGLISH_FUNCTION:
+                break
+            between = w in FILLER or w in CLAUSE_WORDS or DESCRIBING.fullmatch(w) is not None
+            if j > i + 1 and not between and not taken[j] and not coordinated and _clause_word_may_pair(w):
+                m = r.strict(f"{words[i]} {w}")
+                if m.comp is not None and m.method != "core":
+                    taken[i] = taken[j] = True
+                    found.append((i, f"{words[i]} {w}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+                    break
+            if w in CONJUNCTIONS:
+                phrase, coordinated = 1, True
+            elif w in CONTEXT_PREPOSITIONS:
+                phrase = PHRASE_WORDS
+            elif between:
+                continue
+            elif phrase:
+                phrase, coordinated = phrase - 1, False
+            else:
+                break
+
+
+def _clause_word_may_pair(word: str) -> bool:
+    """Not a number, a quality word (`Skills`, `Organisationstalent`) or an English form."""
+    return not (word.isdigit() or word in FILLER or word.endswith(QUALITY_SUFFIXES) or word in NEUTRAL
+                or word.endswith(_ENGLISH_ENDINGS))
 
 
 def complete_hyphens(r: "Resolver", text: str) -> str:

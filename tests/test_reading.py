@@ -181,3 +181,34 @@ def test_a_label_holding_a_describing_word_wins_over_the_pair(matcher):
     `bestehender`; `key` and `neu` are never skipped (Key Accounts, Neukunden)."""
     assert matcher.resolve(["Betreuung bestehender Kunden"])[0].competency.id == "stammkundenbetreuung"
     assert matcher.resolve(["managing key accounts"])[0].competency.id == "key-account-management"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Komplexe Verträge hast du mehrfach erfolgreich verhandelt", "vertragsverhandlung"),
+    ("Verträge und Rahmenvereinbarungen haben Sie verhandelt", "vertragsverhandlung"),
+    ("Neukunden im Mittelstand akquiriert", "neukundenakquisition"),
+    ("Sie akquirieren neue Kunden im B2B-Umfeld", "neukundenakquisition"),
+    ("Angebote für Geschäftskunden erstellt", "angebotserstellung"),
+    ("Du wirst Kunden eigenständig betreuen", "kundenbetreuungskenntnisse"),
+])
+def test_a_german_verb_apart_from_its_object_names_the_compound(matcher, sentence, expected):
+    """The German verb bracket: the object comes first, the participle or infinitive last, with
+    pronouns, auxiliaries, adverbs and a prepositional phrase between."""
+    assert expected in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("Keine Verträge verhandelt", "vertragsverhandlung"),  # negated
+    ("Present trending data in the monthly quality meeting", "datenpflege"),  # English: no bracket
+    ("Ich rekrutiere Mitarbeiter und führe die Jahresgespräche", "mitarbeiterfuehrung"),  # a second verb, not the object's
+    ("I am the key user for our LIMS and trained new lab staff", "produktschulung"),
+])
+def test_words_apart_pair_only_in_a_german_clause(matcher, sentence, wrong):
+    assert wrong not in ids(matcher.resolve([sentence])[0])
+
+
+def test_akquirieren_meets_akquise():
+    """The Latin verb whose noun changes its stem: akquiriert, Akquise and Akquisition share one."""
+    from matcher.normalise import stem
+    assert stem("akquiriert") == stem("akquise") == stem("akquisition") == stem("akquirieren")
+    assert stem("acquired") == stem("acquisition")

@@ -33,7 +33,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 7  # bumped when reading code changes what the index stores (7: English past tense)
+FORMAT_VERSION = 8  # bumped when reading code changes what the index stores (8: akquirieren meets Akquise)
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 
