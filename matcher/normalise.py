@@ -83,7 +83,7 @@ def slugify(text: str) -> str:
 # `analyses`/`analysis`, `negotiated`/`negotiation`, `processed`/`processing`). Aggressive stemmers (Snowball) merge too much for short skill names.
 # Longest suffix first, so singular and plural meet (`Präsentation`, `Präsentationen`).
 _SUFFIXES = tuple(sorted((
-    "ationen", "ations", "ation", "ated", "ungen", "ungs", "ung", "ieren", "ierst", "iert", "ings", "ing", "ed",
+    "ationen", "ations", "ation", "ating", "ates", "ated", "ungen", "ungs", "ung", "ieren", "ierst", "iert", "ings", "ing", "ed",
     "erinnen", "erin", "ies", "ern", "en", "es", "er", "e", "s", "n",
 ), key=len, reverse=True))
 

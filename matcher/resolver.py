@@ -34,6 +34,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from .compounds import GERMAN_VERB, compound_variants, infinitive
 from .normalise import key, stem
 from .vocab import (
     CONTEXT_PREPOSITIONS, DOMAIN, FILLER, LIGHT, LIGHT_QUERY, QUALITY_SUFFIXES,
@@ -66,41 +67,6 @@ class Match:
 
 
 NO_MATCH = Match(None, 0.0, "none")
-
-
-def compound_variants(words: list[str], reverse: bool = True) -> list[str]:
-    """Ways to write two or three words as one German compound (`Angebote erstellen` ->
-    `angebotserstellen`), including, with `reverse`, the reverse order of `X von Y` (`Erstellung
-    von Angeboten`). Two words side by side keep their order: their last one is the head
-    (`management accounts` are accounts, not `Accountmanagement`)."""
-    if not 2 <= len(words) <= 3:
-        return []
-    words = [_infinitive(w) for w in words]  # "du erstellst Angebote": the verb as the compound has it
-    orders = [words, list(reversed(words))] if len(words) == 2 and reverse else [words]
-    out = []
-    for ws in orders:
-        stems = [stem(w) for w in ws]
-        # a plural with umlaut joins as its singular: Verträge verhandeln -> Vertragsverhandlung
-        firsts = [stems[0], _UMLAUT_PLURAL.sub(r"\1\2", stems[0])] if _UMLAUT_PLURAL.search(stems[0]) else [stems[0]]
-        for first in firsts:
-            for joint in ("", "s", "n", "en"):
-                out.append(stem(joint.join([first, *stems[1:-1]]) + joint + ws[-1]))
-                out.append(stem(joint.join([first, *stems[1:]])))
-    return out
-
-
-_GERMAN_VERB = ("st", "eln", "ern", "ieren")  # endings no English word before its object has
-_UMLAUT_PLURAL = re.compile(r"([aou])e([^aeiou]+)$")  # the last vowel, umlauted (folded to ae, oe, ue)
-
-
-def _infinitive(word: str) -> str:
-    """A light verb's present or past tense back to its infinitive (`erstellst`, `erstellt`,
-    `erstellte`, `führte`, `bearbeitete` -> `erstellen`, `führen`, `bearbeiten`), only for the verbs
-    that build skill compounds, so no noun ending in -st, -t or -te is touched."""
-    for ending in ("eten", "ete", "ten", "te", "st", "t"):
-        if word.endswith(ending) and word[:-len(ending)] + "en" in LIGHT_QUERY:
-            return word[:-len(ending)] + "en"
-    return word
 
 
 def typo_budget(n: int) -> int:
@@ -212,9 +178,9 @@ class Resolver:
             # verb or its noun leads (`erstellt Angebote`) or a German verb does (`verhandelst
             # Verträge`, `präsentieren Produkte`); else the last word is the head, as in English
             # (`management accounts`)
-            lead = _infinitive(words[0])
+            lead = infinitive(words[0])
             reverse = (f"{words[0]} {words[-1]}" not in k or (lead in LIGHT_QUERY and lead.endswith(("en", "ung")))
-                       or (len(lead) >= 6 and lead.endswith(_GERMAN_VERB) and stem(lead) not in DOMAIN))
+                       or (len(lead) >= 6 and lead.endswith(GERMAN_VERB) and stem(lead) not in DOMAIN))
             for variant in compound_variants(words, reverse=reverse):
                 if variant in ix.compact:
                     return Match(ix.compact[variant], 0.92, "compound")

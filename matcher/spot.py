@@ -42,12 +42,11 @@ CLAUSE_WORDS = frozenset("""
 ich du er sie es wir ihr man hast habe hat haben hatte hatten hattest bist ist sind war waren wurde wurden
 wirst werden wird kannst kann koennen konnte dabei dort bereits schon mehrfach erfolgreich eigenverantwortlich
 selbststaendig gerne gern aktiv regelmaessig kontinuierlich nachhaltig zuverlaessig professionell souveraen
-kompetent gezielt proaktiv laufend taeglich persoenlich auch stets immer unsere unserer unseren unser ihre ihren
-deine deinen neue neuen neuer
+kompetent gezielt proaktiv laufend taeglich persoenlich auch stets immer neue neuen neuer
 """.split())
 # English function words: a German clause holds none
 ENGLISH_FUNCTION = frozenset("the and or with of to using your you our we is are a".split())
-_ENGLISH_ENDINGS = ("ing", "ed", "ion", "ity", "ies", "ness", "ship", "ment", "s", "y", "ly")
+_ENGLISH_ENDINGS = ("ing", "ed", "ion", "ity", "ies", "ness", "ship", "ment", "ly")
 BRACKET_GAP = 7  # words at most between a verb and its object (most of them clause words)
 PHRASE_WORDS = 2  # words of a prepositional phrase's own after its preposition (`im B2B Umfeld`)
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())

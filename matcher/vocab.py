@@ -36,6 +36,8 @@ FILLER = frozenset("""
 a an the of in on for with to at by and or as from into via incl including within
 der die das des dem den ein eine einer eines einem einen im in am an auf aus bei mit von vom
 zu zur zum fuer fur ueber und oder sowie bzw inkl u
+unser unsere unseren unserer unserem unseres ihr ihre ihren ihrer ihrem ihres dein deine deinen deiner deinem deines
+mein meine meinen meiner meinem our your their its my
 sehr gute guter gutes gutem guten gut fundierte fundierter fundiertes fundiert solide solider
 umfassende umfassender umfassend vertiefte vertiefter erweiterte erweiterter tiefe tiefgehende
 ausgepraegte ausgepraegtes ausgepraegter hohe hoher hohes hohem

@@ -212,3 +212,15 @@ def test_akquirieren_meets_akquise():
     from matcher.normalise import stem
     assert stem("akquiriert") == stem("akquise") == stem("akquisition") == stem("akquirieren")
     assert stem("acquired") == stem("acquisition")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Du leitest ein Team von 6 Account Managern", "mitarbeiterfuehrung"),  # du-form of any verb
+    ("Team geleitet", "mitarbeiterfuehrung"),  # ge-participle
+    ("Kunden in der Nutzung unserer Software geschult", "produktschulung"),
+    ("Du bist erste Ansprechperson für unsere Kunden", "kundenbetreuungskenntnisse"),  # a possessive is a filler
+    ("Negotiated contracts with vendors", "vertragsverhandlung"),  # negotiated, negotiating, negotiation
+    ("Maintain and build relationships with new and existing clients", "pflege-von-kundenbeziehungen"),
+])
+def test_verb_forms_and_determiners_of_everyday_cv_sentences(matcher, sentence, expected):
+    assert expected in ids(matcher.resolve([sentence])[0])

@@ -1,0 +1,71 @@
+"""German compounds from the words a phrase spreads them over: `Angebote erstellen` is
+Angebotserstellung, `Erstellung von Angeboten` too, and so are `du erstellst Angebote`,
+`Team geleitet` (Teamleitung) and `Verträge verhandeln` (Vertragsverhandlung).
+
+The resolver's compound step looks every variant up among the tree's compounds; a variant
+that names nothing costs one dictionary look-up, so the rules here may overgenerate but
+never decide a reading on their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalise import stem
+from .vocab import LIGHT_QUERY
+
+
+def compound_variants(words: list[str], reverse: bool = True) -> list[str]:
+    """Ways to write two or three words as one German compound (`Angebote erstellen` ->
+    `angebotserstellen`), including, with `reverse`, the reverse order of `X von Y` (`Erstellung
+    von Angeboten`). Two words side by side keep their order: their last one is the head
+    (`management accounts` are accounts, not `Accountmanagement`)."""
+    if not 2 <= len(words) <= 3:
+        return []
+    words = [infinitive(w) for w in words]  # "du erstellst Angebote": the verb as the compound has it
+    orders = [words, list(reversed(words))] if len(words) == 2 and reverse else [words]
+    # any German verb as its infinitive, beside the words as written: "du leitest ein Team",
+    # "Team geleitet", "schulst Kunden" (Teamleitung, Kundenschulung)
+    for ws in list(orders):
+        verb = 0 if reverse and ws is words else -1
+        bare = _bare_verb(ws[verb])
+        if bare != ws[verb]:
+            orders.append([bare, *ws[1:]] if verb == 0 else [*ws[:-1], bare])
+    out = []
+    for ws in orders:
+        stems = [stem(w) for w in ws]
+        # a plural with umlaut joins as its singular: Verträge verhandeln -> Vertragsverhandlung
+        firsts = [stems[0], _UMLAUT_PLURAL.sub(r"\1\2", stems[0])] if _UMLAUT_PLURAL.search(stems[0]) else [stems[0]]
+        for first in firsts:
+            for joint in ("", "s", "n", "en"):
+                out.append(stem(joint.join([first, *stems[1:-1]]) + joint + ws[-1]))
+                out.append(stem(joint.join([first, *stems[1:]])))
+    return out
+
+
+GERMAN_VERB = ("st", "eln", "ern", "ieren")  # endings no English word before its object has
+_UMLAUT_PLURAL = re.compile(r"([aou])e([^aeiou]+)$")  # the last vowel, umlauted (folded to ae, oe, ue)
+
+
+def infinitive(word: str) -> str:
+    """A light verb's present or past tense back to its infinitive (`erstellst`, `erstellt`,
+    `erstellte`, `führte`, `bearbeitete` -> `erstellen`, `führen`, `bearbeiten`), only for the verbs
+    that build skill compounds, so no noun ending in -st, -t or -te is touched."""
+    for ending in ("eten", "ete", "ten", "te", "st", "t"):
+        if word.endswith(ending) and word[:-len(ending)] + "en" in LIGHT_QUERY:
+            return word[:-len(ending)] + "en"
+    return word
+
+
+def _bare_verb(word: str) -> str:
+    """Any German verb's du-form or ge-participle as its infinitive (`leitest`, `geleitet`,
+    `schulst`, `geschult` -> `leiten`, `schulen`); the word unchanged when it is neither. Only
+    tried as one more way to spell a compound, so a noun that looks like one (`Dienst`) costs
+    a look-up, never a reading."""
+    if len(word) >= 8 and word.startswith("ge") and word.endswith("t"):
+        root = word[2:-2] if word.endswith("et") and not word.endswith(("iet", "eet")) else word[2:-1]
+        return root + "en"
+    if len(word) >= 6 and word.endswith("st") and not word.endswith(("ist", "ust")):
+        root = word[:-3] if word.endswith("est") else word[:-2]
+        return root + "en" if len(root) >= 3 else word
+    return word
