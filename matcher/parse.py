@@ -47,7 +47,7 @@ _YEARS = re.compile(
     r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis\s+zu|up\s+to)|über|ueber|mehr\s+als|more\s+than|over|"
     r"ca\.?|approx\.?|about|rund)\s+)?"
     r"(?<![\d.,])(?P<n>\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
-    r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.)\b['’]?"  # the possessive of "3 years' experience"
+    r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.|(?P<months>monate?n?|months?))\b['’]?"  # "3 years' experience"
     r"(?:\s+(?P<exp>berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
     re.I,
 )
@@ -88,7 +88,8 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 EXPERIENCE_IN_SENTENCE = re.compile(
     r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis\s++zu|up\s++to)\s++)?"
     r"(?<![\d.,])\b(?P<n>\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
-    r"(?:jahre?n?|years?|yrs?)\b['’]?(?:\s++\w++){0,4}?\s++(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
+    r"(?:jahre?n?|years?|yrs?|(?P<months>monate?n?|months?))\b['’]?(?:\s++\w++){0,4}?\s++"
+    r"(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
 # Years written in words become figures before the patterns above read them: "drei Jahre
 # Berufserfahrung", "five years of experience", "ein Jahr". "Mehrere"/"several" is more than two
 # (Duden: "mehr als zwei"), so 3; "einige"/"a few" 2; "langjährige"/"many years" 5 (curated: the
@@ -105,7 +106,7 @@ _COUNT_WORDS = {
 }
 _ONE = frozenset(("ein", "einem", "einen", "eines", "one", "a", "an"))
 _YEARS_IN_WORDS = re.compile(
-    r"\b(?:a\s+(?=(?:few|couple)\b))?(?P<word>[a-zäöüß]+)(?:\s+of)?\s+(?P<unit>jahre?n?|years?)\b"  # "drei Jahre", "a couple of years"
+    r"\b(?:a\s+(?=(?:few|couple)\b))?(?P<word>[a-zäöüß]+)(?:\s+of)?\s+(?P<unit>jahre?n?|years?|monate?n?|months?)\b"  # "drei Jahre", "a couple of years"
     r"|\b(?P<adj>mehr|lang|zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun|zehn|\d{1,2}-?)\s*j(?:ä|ae)hrige[nrms]?"
     r"\s+(?=[\w-]*(?:erfahrung|praxis)\b)"  # "mehrjährige Berufserfahrung", "3-jährige Erfahrung"
     r"|\b(?P<long>jahrelange[nr]?)\s+(?=[\w-]*(?:erfahrung|praxis)\b)", re.I)
@@ -115,14 +116,14 @@ def years_in_figures(text: str) -> str:
     """The text with its years written in words as figures (`drei Jahre` -> `3 Jahre`,
     `mehrjährige Erfahrung` -> `3 Jahre Erfahrung`), so that one set of patterns reads both."""
     low = text.lower()
-    if "jahr" not in low and "year" not in low and "jähr" not in low and "jaehr" not in low:
+    if not any(unit in low for unit in ("jahr", "year", "jähr", "jaehr", "monat", "month")):
         return text
 
     def figure(m: re.Match[str]) -> str:
         if m.group("word") is not None:
             word, unit = m.group("word").lower(), m.group("unit")
             n = _COUNT_WORDS.get(word)
-            singular = unit.lower() in ("jahr", "year")
+            singular = unit.lower() in ("jahr", "year", "monat", "month")
             if n is None or word in ("mehr", "lang", "jahrelange", "jahrelanger") or (n == 1) != singular:
                 return m.group(0)
             return f"{n} {unit}"
@@ -271,9 +272,11 @@ def parse_item(raw: str) -> Item:
 
 
 def years_of(m: re.Match[str]) -> float:
-    """The years a `_YEARS` or `EXPERIENCE_IN_SENTENCE` match states ("1,5" is 1.5); "less than 4
-    years" is half of them (some, not 4)."""
+    """The years a `_YEARS` or `EXPERIENCE_IN_SENTENCE` match states ("1,5" is 1.5, "18 months"
+    1.5); "less than 4 years" is half of them (some, not 4)."""
     value = float(m.group("n").replace(",", "."))
+    if m.group("months"):  # "Experience - 36 months", "18 Monate": in years
+        value = round(value / 12, 2)
     return value / 2 if m.group("less") else value
 
 

@@ -89,6 +89,7 @@ def test_years_in_a_sentence_read_alike_in_cvs_and_adverts():
     ("3–5 years of sales experience", 3.0), ("4 Jahre Vertriebserfahrung", 4.0),
     ("At least 3 years’ experience in online advertising", 3.0), ("5 years' experience in sales", 5.0),
     ("weniger als 2 Jahre Berufserfahrung im Vertrieb", 1.0),  # less than 2: some, read as half
+    ("18 months of experience in B2B sales", 1.5), ("18 Monate Berufserfahrung im Vertrieb", 1.5),  # months, in years
 ])
 def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
     """A decimal comma is no separator and a range gives its first number."""
@@ -102,13 +103,14 @@ def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
     ("Du hast mehrere Jahre Erfahrung in einer leitenden Rolle gesammelt", 3.0),
     ("langjährige Erfahrung im Key Account Management", 5.0), ("3-jährige Berufserfahrung im Vertrieb", 3.0),
     ("a few years of experience in sales", 2.0), ("ein Jahr Erfahrung als Account Manager", 1.0),
+    ("six months of experience in sales", 0.5),
 ])
 def test_years_written_in_words_read_as_their_figure(text, years):
     """Number words and "mehrere"/"several" (more than two: 3) read like figures; the years stay
     out of the skill text."""
     item = parse_item(text)
     assert item.years == years
-    assert not any(w in item.text.lower() for w in ("drei", "five", "mehr", "several", "lang", "few"))
+    assert not any(w in item.text.lower() for w in ("drei", "five", "mehr", "several", "lang", "few", "six"))
 
 
 @pytest.mark.parametrize("text", ["langjährige Kunden betreut", "Jahresplanung", "A-Jahreskunden", "one of the years"])
@@ -144,3 +146,10 @@ def test_years_after_an_experience_heading_stay_with_it():
     item = parse_item("Berufserfahrung im Vertrieb: 3 Jahre")
     assert item.kind == "experience" and item.years == 3
     assert split_items("Kenntnisse: SAP, CRM") == ["SAP", "CRM"]
+
+
+def test_months_beside_a_skill_are_its_years():
+    """Resume exports write `Skill - Experience - 36 months`."""
+    item = parse_item("DIRECT SALES- Experience - 36 months")
+    assert item.years == 3 and "36" not in item.text
+    assert parse_item("Vertrieb: 18 Monate").years == 1.5
