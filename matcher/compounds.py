@@ -15,11 +15,13 @@ from .normalise import stem
 from .vocab import LIGHT_QUERY
 
 
-def compound_variants(words: list[str], reverse: bool = True) -> list[str]:
+def compound_variants(words: list[str], reverse: bool = True, starts: frozenset[str] | None = None) -> list[str]:
     """Ways to write two or three words as one German compound (`Angebote erstellen` ->
     `angebotserstellen`), including, with `reverse`, the reverse order of `X von Y` (`Erstellung
     von Angeboten`). Two words side by side keep their order: their last one is the head
-    (`management accounts` are accounts, not `Accountmanagement`)."""
+    (`management accounts` are accounts, not `Accountmanagement`). With `starts` (the first
+    four letters of every compound there is), an order whose first word starts none is not
+    spelled out."""
     if not 2 <= len(words) <= 3:
         return []
     words = [infinitive(w) for w in words]  # "du erstellst Angebote": the verb as the compound has it
@@ -37,6 +39,8 @@ def compound_variants(words: list[str], reverse: bool = True) -> list[str]:
         # a plural with umlaut joins as its singular: Verträge verhandeln -> Vertragsverhandlung
         firsts = [stems[0], _UMLAUT_PLURAL.sub(r"\1\2", stems[0])] if _UMLAUT_PLURAL.search(stems[0]) else [stems[0]]
         for first in firsts:
+            if starts is not None and first[:4] not in starts:
+                continue
             for joint in ("", "s", "n", "en"):
                 out.append(stem(joint.join([first, *stems[1:-1]]) + joint + ws[-1]))
                 out.append(stem(joint.join([first, *stems[1:]])))

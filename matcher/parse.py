@@ -44,7 +44,8 @@ _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\b(?:grundkenntnisse|basis(?:kenntnisse|wissen)?|basic(?:s)?|beginner|anfänger|elementary|schulkenntnisse)\b", re.I), "A2"),
 ]
 _YEARS = re.compile(
-    r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis\s+zu|up\s+to)|über|ueber|mehr\s+als|more\s+than|over|"
+    r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis(?:\s+zu|\s+ca\.?|\s+etwa)?|up\s+to)|über|ueber|"
+    r"mehr\s+als|more\s+than|over|"
     r"ca\.?|approx\.?|about|rund)\s+)?"
     r"(?<![\d.,])(?P<n>\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
     r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.|(?P<months>monate?n?|months?))\b['’]?"  # "3 years' experience"
@@ -86,7 +87,7 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
 # Possessive quantifiers (`*+`, `++`): a run of spaces or a word is taken whole, never split
 # between neighbouring quantifiers, so a crafted run of spaces costs linear time.
 EXPERIENCE_IN_SENTENCE = re.compile(
-    r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis\s++zu|up\s++to)\s++)?"
+    r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis(?:\s++zu|\s++ca\.?+|\s++etwa)?+|up\s++to)\s++)?"
     r"(?<![\d.,])\b(?P<n>\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
     r"(?:jahre?n?|years?|yrs?|(?P<months>monate?n?|months?))\b['’]?(?:\s++\w++){0,4}?\s++"
     r"(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)

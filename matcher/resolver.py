@@ -181,7 +181,7 @@ class Resolver:
             lead = infinitive(words[0])
             reverse = (f"{words[0]} {words[-1]}" not in k or (lead in LIGHT_QUERY and lead.endswith(("en", "ung")))
                        or (len(lead) >= 6 and lead.endswith(GERMAN_VERB) and stem(lead) not in DOMAIN))
-            for variant in compound_variants(words, reverse=reverse):
+            for variant in compound_variants(words, reverse=reverse, starts=ix.compact_starts):
                 if variant in ix.compact:
                     return Match(ix.compact[variant], 0.92, "compound")
         c, cls = core(k)

@@ -33,8 +33,17 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 # closed list, German ones with their endings, so that no noun is ever skipped (curated)
 # ("neu", "new", "key" are not: they are part of what Neukunden and Key Accounts name)
 DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
-                        r"regional|lokal|global)(?:e|er|en|es|em)?|complex|large|major|big|small|strategic|"
-                        r"existing|important|local|long-term")  # the bare German roots cover international, global, ...
+                        r"regional|lokal|global|fest|eigen|treu|mittelstaendisch)(?:e|er|en|es|em)?|complex|large|"
+                        r"major|big|small|strategic|existing|important|local|long-term|loyal")  # bare German roots
+# Someone else's: what follows `Unterstützung der`, `Assistenz des`, `support the`, `reporting to`
+# is whom the person helps (`Unterstützung der Vertriebsleitung` is no leadership).
+SUPPORTING = frozenset((("unterstuetzung", "der"), ("unterstuetzung", "des"), ("assistenz", "der"), ("assistenz", "des"),
+                        ("zuarbeit", "fuer"), ("support", "the"), ("supporting", "the"), ("assist", "the"),
+                        ("assisting", "the"), ("assistant", "to"), ("reporting", "to"), ("reports", "to")))
+# A skill's word and the word after it that together name something else: bookkeeping (`accounts
+# payable`) or a group of people (`the customer's leadership team`, `management team`); only as
+# written side by side, so `People leadership (team of 6)` stays leadership (curated)
+OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadership|management)\s+teams?)\b", re.I)
 # Words that stand between a German verb and its object without changing what the pair names
 # (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
 # manner (curated). A prepositional phrase may stand there too (`Neukunden im Mittelstand akquiriert`).
@@ -54,6 +63,12 @@ NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
 
 
+def _not_own(words: list[str], start: int) -> bool:
+    """Whether the words from `start` name whom the person supports (`Unterstützung der
+    Vertriebsleitung`, `reporting to the`), not what the person does."""
+    return start >= 2 and (words[start - 2], words[start - 1]) in SUPPORTING
+
+
 def _waived(words: list[str], end: int) -> bool:
     after = words[end:end + 3]
     return len(after) >= 2 and after[0] in NEGATIONS and any(w in WAIVED for w in after[1:])
@@ -69,7 +84,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
     negation (`keine SAP-Kenntnisse`, `no CRM`) or when waived (`Branchenkenntnisse nicht
     erforderlich`). Returns (the words, the match) pairs.
     """
-    words = expand(key(complete_hyphens(r, text))).split()
+    words = expand(key(complete_hyphens(r, OTHER_TERMS.sub(" ", text)))).split()
     if len(words) < 2:
         return []
     taken = [False] * len(words)
@@ -109,7 +124,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 continue
             if n == 1 and not _specific(window[0]):
                 continue
-            if any(w in NEGATIONS for w in words[max(0, i - 3):i]) or _waived(words, i + n):
+            if any(w in NEGATIONS for w in words[max(0, i - 3):i]) or _waived(words, i + n) or _not_own(words, i):
                 continue
             m = r.strict(" ".join(window))
             if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(
@@ -156,7 +171,7 @@ def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
     the words name side by side comes first."""
     n = len(words)
     for i in range(n - 2):
-        if taken[i] or not _clause_word_may_pair(words[i]) or words[i] in CLAUSE_WORDS:
+        if taken[i] or not _clause_word_may_pair(words[i]) or words[i] in CLAUSE_WORDS or _not_own(words, i):
             continue
         if any(w in NEGATIONS for w in words[max(0, i - 3):i + 1]):
             continue
@@ -168,7 +183,8 @@ def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
                 break
             between = w in FILLER or w in CLAUSE_WORDS or DESCRIBING.fullmatch(w) is not None
             if j > i + 1 and not between and not taken[j] and not coordinated and _clause_word_may_pair(w):
-                m = r.strict(f"{words[i]} {w}")
+                # a verbal noun's object follows it (`Gewinnung neuer Kunden`): read as `X von Y`
+                m = r.strict(f"{words[i]} von {w}" if words[i].endswith(("ung", "ungen")) else f"{words[i]} {w}")
                 if m.comp is not None and m.method != "core":
                     taken[i] = taken[j] = True
                     found.append((i, f"{words[i]} {w}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))

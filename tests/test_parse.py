@@ -90,6 +90,7 @@ def test_years_in_a_sentence_read_alike_in_cvs_and_adverts():
     ("At least 3 years’ experience in online advertising", 3.0), ("5 years' experience in sales", 5.0),
     ("weniger als 2 Jahre Berufserfahrung im Vertrieb", 1.0),  # less than 2: some, read as half
     ("18 months of experience in B2B sales", 1.5), ("18 Monate Berufserfahrung im Vertrieb", 1.5),  # months, in years
+    ("bis ca. 2 Jahre Berufserfahrung im Vertrieb", 1.0),  # up to about 2: some
 ])
 def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
     """A decimal comma is no separator and a range gives its first number."""

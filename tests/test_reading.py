@@ -224,3 +224,24 @@ def test_akquirieren_meets_akquise():
 ])
 def test_verb_forms_and_determiners_of_everyday_cv_sentences(matcher, sentence, expected):
     assert expected in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("Unterstützung der Vertriebsleitung bei Kundenterminen", "mitarbeiterfuehrung"),  # someone else's leadership
+    ("Process supplier invoices and manage accounts payable", "kundenbetreuung-im-vertrieb"),  # bookkeeping
+    ("Regular QBR presentations to customer leadership teams", "mitarbeiterfuehrung"),  # a group of people
+])
+def test_what_someone_else_does_or_another_term_is_not_read(matcher, sentence, wrong):
+    assert wrong not in ids(matcher.resolve([sentence])[0])
+
+
+def test_leadership_beside_its_team_in_brackets_is_still_leadership(matcher):
+    assert "mitarbeiterfuehrung" in ids(matcher.resolve(["People leadership (team of 6 account executives)"])[0])
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Betreuung und Pflege eines festen Kundenstamms", "kundenbetreuung-im-vertrieb"),
+    ("Gewinnung neuer Kunden im Verkaufsgebiet", "neukundenakquisition"),  # a verbal noun and its object
+])
+def test_a_verbal_noun_apart_from_its_object(matcher, sentence, expected):
+    assert expected in ids(matcher.resolve([sentence])[0])
