@@ -22,7 +22,7 @@ from .errors import InputError, UsageError
 from .index import Index, get_index
 from .limits import MAX_ITEMS, MAX_TEXT_CHARS
 from .overlay import ENV_DATA_DIR
-from .parse import MAX_YEARS
+from .years import MAX_YEARS
 from .pipeline import Pipeline
 from .results import MatchReport, Mention, Resolution, RoleMatch
 from .score import role_positions

@@ -18,6 +18,8 @@ from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .dates import find_span, join_cut_ranges
 from .normalise import clean, key
+from .years import (EXPERIENCE_FIRST, EXPERIENCE_HEAD, EXPERIENCE_IN_SENTENCE, TOTAL_EXPERIENCE, YEARS, years_in_figures,
+                    years_of)
 from .vocab import is_heading
 
 
@@ -43,29 +45,6 @@ _LEVEL_WORDS: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(r"\b(?:gut(?:e|er|es)?|good|intermediate|mittel|solid(?:e)?|conversational)\b", re.I), "B2"),
     (re.compile(r"\b(?:grundkenntnisse|basis(?:kenntnisse|wissen)?|basic(?:s)?|beginner|anfänger|elementary|schulkenntnisse)\b", re.I), "A2"),
 ]
-_YEARS = re.compile(
-    r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis(?:\s+zu|\s+ca\.?|\s+etwa)?|up\s+to)|über|ueber|"
-    r"mehr\s+als|more\s+than|over|"
-    r"ca\.?|approx\.?|about|rund)\s+)?"
-    r"(?<![\d.,])(?P<n>\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
-    r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.|(?P<months>monate?n?|months?))\b['’]?"  # "3 years' experience"
-    r"(?:\s+(?P<exp>berufserfahrung|erfahrung|praxis|experience|of\s+experience|work\s+experience|professional\s+experience))?",
-    re.I,
-)
-_TOTAL_EXPERIENCE = re.compile(
-    r"^\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over)\s+)?(\d{1,2})\s*(?:\+\s*)?(?:jahre?n?|years?|yrs?)\s*"
-    r"(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience|"
-    r"of\s+(?:work|professional)?\s*experience)(?:\s+(?:im|in|als)\s+(?:vertrieb|verkauf|sales|account\s*management))?\s*$",
-    re.I,
-)
-# "Berufserfahrung: 4 Jahre", "Experience - 6 years": the total, label first
-_EXPERIENCE_LABEL = (r"(?:berufserfahrung|berufspraxis|erfahrung|work\s+experience|professional\s+experience|experience)"
-                     r"(?:\s+(?:im|in\s+der|in)\s+[\w-]+)?")  # "Berufserfahrung im Vertrieb"
-_EXPERIENCE_HEAD = re.compile(rf"^\s*{_EXPERIENCE_LABEL}\s*$", re.I)
-_EXPERIENCE_FIRST = re.compile(
-    rf"^\s*{_EXPERIENCE_LABEL}"
-    r"\s*[:\-–]?\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?)\s+)?\d{1,2}(?:[.,]\d)?\s*(?:\+\s*)?"
-    r"(?:jahre?n?|years?|yrs?)\.?\s*$", re.I)
 _EDUCATION: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:dr\.|doktor(?:at)?|ph\.?\s?d|promotion|doctorate)\b", re.I), "doctorate"),
     (re.compile(r"\b(?:master|m\.?\s?sc|m\.?\s?a\.|mba|magister|mag\.|diplom(?:-|\s)?(?:kauf|ing|betriebs|volks)|dipl\.)"
@@ -80,61 +59,6 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
                 r"gesellenbrief|gesellenprüfung|"
                 r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur)", re.I), "vocational"),
 ]
-# Years of experience stated in a sentence, in a CV or an advert alike: "with 7 years of experience
-# in B2B sales", "mindestens 3 Jahre einschlägige Berufserfahrung", "3-5 years of relevant sales
-# experience", "4 Jahre Vertriebserfahrung" (the first number of a range: what a CV holder has at
-# least, what an advert asks at least; never the digit after a decimal comma).
-# Possessive quantifiers (`*+`, `++`): a run of spaces or a word is taken whole, never split
-# between neighbouring quantifiers, so a crafted run of spaces costs linear time.
-EXPERIENCE_IN_SENTENCE = re.compile(
-    r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis(?:\s++zu|\s++ca\.?+|\s++etwa)?+|up\s++to)\s++)?"
-    r"(?<![\d.,])\b(?P<n>\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
-    r"(?:jahre?n?|years?|yrs?|(?P<months>monate?n?|months?))\b['’]?(?:\s++\w++){0,4}?\s++"
-    r"(?:[a-zäöüß]*erfahrung|berufspraxis|experience)\b", re.I)
-# Years written in words become figures before the patterns above read them: "drei Jahre
-# Berufserfahrung", "five years of experience", "ein Jahr". "Mehrere"/"several" is more than two
-# (Duden: "mehr als zwei"), so 3; "einige"/"a few" 2; "langjährige"/"many years" 5 (curated: the
-# least a reader takes them for). The adjectives count only before the experience they qualify
-# ("mehrjährige Vertriebserfahrung", not "langjährige Kunden").
-_COUNT_WORDS = {
-    "ein": 1, "einem": 1, "einen": 1, "eines": 1, "one": 1, "a": 1, "an": 1,
-    "zwei": 2, "two": 2, "drei": 3, "three": 3, "vier": 4, "four": 4, "fünf": 5, "fuenf": 5, "five": 5,
-    "sechs": 6, "six": 6, "sieben": 7, "seven": 7, "acht": 8, "eight": 8, "neun": 9, "nine": 9,
-    "zehn": 10, "ten": 10, "elf": 11, "eleven": 11, "zwölf": 12, "zwoelf": 12, "twelve": 12, "fifteen": 15,
-    "fünfzehn": 15, "fuenfzehn": 15, "zwanzig": 20, "twenty": 20,
-    "einige": 2, "few": 2, "couple": 2, "mehrere": 3, "mehreren": 3, "several": 3, "multiple": 3,
-    "viele": 5, "vielen": 5, "many": 5, "mehr": 3, "lang": 5, "jahrelange": 5, "jahrelanger": 5,
-}
-_ONE = frozenset(("ein", "einem", "einen", "eines", "one", "a", "an"))
-_YEARS_IN_WORDS = re.compile(
-    r"\b(?:a\s+(?=(?:few|couple)\b))?(?P<word>[a-zäöüß]+)(?:\s+of)?\s+(?P<unit>jahre?n?|years?|monate?n?|months?)\b"  # "drei Jahre", "a couple of years"
-    r"|\b(?P<adj>mehr|lang|zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun|zehn|\d{1,2}-?)\s*j(?:ä|ae)hrige[nrms]?"
-    r"\s+(?=[\w-]*(?:erfahrung|praxis)\b)"  # "mehrjährige Berufserfahrung", "3-jährige Erfahrung"
-    r"|\b(?P<long>jahrelange[nr]?)\s+(?=[\w-]*(?:erfahrung|praxis)\b)", re.I)
-
-
-def years_in_figures(text: str) -> str:
-    """The text with its years written in words as figures (`drei Jahre` -> `3 Jahre`,
-    `mehrjährige Erfahrung` -> `3 Jahre Erfahrung`), so that one set of patterns reads both."""
-    low = text.lower()
-    if not any(unit in low for unit in ("jahr", "year", "jähr", "jaehr", "monat", "month")):
-        return text
-
-    def figure(m: re.Match[str]) -> str:
-        if m.group("word") is not None:
-            word, unit = m.group("word").lower(), m.group("unit")
-            n = _COUNT_WORDS.get(word)
-            singular = unit.lower() in ("jahr", "year", "monat", "month")
-            if n is None or word in ("mehr", "lang", "jahrelange", "jahrelanger") or (n == 1) != singular:
-                return m.group(0)
-            return f"{n} {unit}"
-        adj = (m.group("adj") or m.group("long")).lower().rstrip("-")
-        n = int(adj) if adj.isdigit() else _COUNT_WORDS.get(adj, 5)
-        return f"{n} Jahre "
-
-    return _YEARS_IN_WORDS.sub(figure, text)
-
-
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
 _ANY_EDUCATION = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _EDUCATION), re.I)
@@ -178,7 +102,7 @@ def level_of(text: str) -> str | None:
 def _is_annotation(text: str) -> bool:
     """True when the text says how well or how long, and nothing else."""
     rest = _PERCENT.sub(" ", _CEFR.sub(" ", text))
-    rest = _YEARS.sub(" ", rest)
+    rest = YEARS.sub(" ", rest)
     for pattern, _ in _LEVEL_WORDS:
         rest = pattern.sub(" ", rest)
     rest = re.sub(r"\b(?:niveau|level|kenntnisse|skills?|in\s+wort\s+und\s+schrift|written\s+and\s+spoken|"
@@ -199,8 +123,8 @@ def parse_item(raw: str) -> Item:
     level: str | None = None
     digits = _DIGIT.search(text) is not None  # years, levels (C1), dates and percentages all need one
 
-    if digits and (_TOTAL_EXPERIENCE.match(text) or _EXPERIENCE_FIRST.match(text)):
-        m = _YEARS.search(text)
+    if digits and (TOTAL_EXPERIENCE.match(text) or EXPERIENCE_FIRST.match(text)):
+        m = YEARS.search(text)
         return Item(raw, text, years=years_of(m) if m else None, kind="experience",
                     truncated=truncated)
     found = find_span(text) if digits else None
@@ -226,7 +150,7 @@ def parse_item(raw: str) -> Item:
         nonlocal years, level
         inner = m.group(1)
         if _is_annotation(inner):
-            y = _YEARS.search(inner)
+            y = YEARS.search(inner)
             if y:
                 years = years_of(y)
             level = level or level_of(inner)
@@ -240,21 +164,21 @@ def parse_item(raw: str) -> Item:
                                                          or "–" in text or "—" in text) else [text]
     if len(parts) == 2 and parts[0].strip() and not parts[0].strip().isdigit() and _is_annotation(parts[1]):
         tail = parts[1]
-        y = _YEARS.search(tail)
+        y = YEARS.search(tail)
         if y:
             years = years_of(y)
         level = level or level_of(tail)
         text = parts[0]
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
-    y = _YEARS.search(text) if digits else None
+    y = YEARS.search(text) if digits else None
     if y:
         # the number goes, the word that says what it counts stays: "Ich habe 3 Jahre Berufserfahrung
         # im Vertrieb" still names Berufserfahrung im Vertrieb
         rest = (text[: y.start()] + " " + (y.group("exp") or "") + " " + text[y.end():]).strip()
         rest = re.sub(r"^(?:of|in|with|mit|im|in der)\s+", "", rest, flags=re.I)
-        if key(rest):
-            years = years_of(y)
-            text = rest
+        stated = years_of(y)
+        if key(rest) and stated is not None:  # "in drei Jahren", "vor 2 Jahren" stay as written
+            years, text = stated, rest
     if "%" in text and _PERCENT.search(text) and key(_PERCENT.sub(" ", text)):  # "Reisebereitschaft 50%"
         text = _PERCENT.sub(" ", text)
     lv = _CEFR.search(text) if digits else None
@@ -270,15 +194,6 @@ def parse_item(raw: str) -> Item:
     total = EXPERIENCE_IN_SENTENCE.search(whole) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
                 experience=years_of(total) if total else None)
-
-
-def years_of(m: re.Match[str]) -> float:
-    """The years a `_YEARS` or `EXPERIENCE_IN_SENTENCE` match states ("1,5" is 1.5, "18 months"
-    1.5); "less than 4 years" is half of them (some, not 4)."""
-    value = float(m.group("n").replace(",", "."))
-    if m.group("months"):  # "Experience - 36 months", "18 Monate": in years
-        value = round(value / 12, 2)
-    return value / 2 if m.group("less") else value
 
 
 def split_items(text: str) -> list[str]:
@@ -311,7 +226,7 @@ def split_items(text: str) -> list[str]:
             # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
             if len(head) <= 40 and _GROUP_MARK.search(rest) and (len(rest) > 80 or not _is_annotation(rest)):
                 # "Berufserfahrung: 4 Jahre, Kaltakquise": the years belong to the heading
-                line = f"{head}: {rest.lstrip()}" if _EXPERIENCE_HEAD.match(head) else rest
+                line = f"{head}: {rest.lstrip()}" if EXPERIENCE_HEAD.match(head) else rest
         if ("(" in line or "[" in line) and _SEPARATOR_IN_BRACKETS.search(line):
             pieces = _split_outside_brackets(line)  # "Verkäuferin (H&M, Filiale Graz)" is one item
         elif "," in line:
@@ -395,26 +310,3 @@ def cefr_at_least(have: str, need: str) -> bool:
 
 def education_at_least(have: str, need: str) -> bool:
     return EDUCATION_LEVELS.index(have) >= EDUCATION_LEVELS.index(need)
-
-
-MAX_YEARS = 80
-_YEARS_VALUE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*(?:\+|jahre?n?|j\.?|jhr\.?|years?|yrs?\.?)?", re.I)
-
-
-def years_value(text: str) -> float | None:
-    """Years of experience as a person writes them in a form or a spreadsheet cell.
-
-    `5`, `5,5`, `5.5`, `5 Jahre`, `5 years`, `5+`; empty gives None. Anything else (`-5`,
-    `10 Monate`, `2019`, `1e309`) raises ValueError: it is not a number of years, and reading
-    its digits would give a confident wrong gate. The CLI's `--years` and batch cells share it.
-    """
-    stripped = text.strip()
-    if not stripped:
-        return None
-    m = _YEARS_VALUE.fullmatch(stripped)
-    if m is None:
-        raise ValueError(f"{text.strip()[:40]!r} is not a number of years (0-{MAX_YEARS}, e.g. 5 or 5,5)")
-    value = float(m.group(1).replace(",", "."))
-    if value > MAX_YEARS:
-        raise ValueError(f"{value:g} is more than {MAX_YEARS} years")
-    return value

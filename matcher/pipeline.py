@@ -30,7 +30,8 @@ from .limits import MAX_ITEM_CHARS
 from .explain import role_match
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
-from .parse import MAX_YEARS, is_goal, level_of, parse_item, split_items
+from .parse import is_goal, level_of, parse_item, split_items
+from .years import MAX_YEARS
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
 from .score import (

@@ -36,7 +36,7 @@ from . import __version__
 from .api import Matcher
 from .errors import InputError, MatcherError, UsageError
 from .limits import MAX_ITEMS
-from .parse import MAX_YEARS
+from .years import MAX_YEARS
 from .vacancy import MAX_ADVERT_BYTES
 
 MAX_JSON_BYTES = 1024 * 1024  # a CV, an advert and options: far below a megabyte

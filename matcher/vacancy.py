@@ -29,7 +29,8 @@ import numpy as np
 from .errors import InputError
 from .model import EDUCATION_LEVELS, Competency, Gates, LanguageRequirement, Requirement, Role
 from .normalise import clean, key, slugify
-from .parse import EXPERIENCE_IN_SENTENCE, level_of, section_of, years_in_figures, years_of
+from .parse import level_of, section_of
+from .years import EXPERIENCE_IN_SENTENCE, years_in_figures, years_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -172,8 +173,9 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
                 else:
                     found.append((c.id, nice))
         stated = EXPERIENCE_IN_SENTENCE.search(years_in_figures(line))
-        if stated and not (line_nice or _NICE.search(line)):
-            years.append(years_of(stated))
+        wanted = years_of(stated) if stated else None  # not "ohne mehrjährige Berufserfahrung"
+        if wanted is not None and not (line_nice or _NICE.search(line)):
+            years.append(wanted)
             gates.append("years")
         for cid, nice in found:
             t = "further" if nice or section == "tasks" or "cross-disciplinary" in comps[cid].kinds else "core"

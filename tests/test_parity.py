@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.parse import years_value
+from matcher.years import years_value
 
 ROOT = Path(__file__).resolve().parent.parent
 

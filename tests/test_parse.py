@@ -89,7 +89,7 @@ def test_years_in_a_sentence_read_alike_in_cvs_and_adverts():
     ("3–5 years of sales experience", 3.0), ("4 Jahre Vertriebserfahrung", 4.0),
     ("At least 3 years’ experience in online advertising", 3.0), ("5 years' experience in sales", 5.0),
     ("weniger als 2 Jahre Berufserfahrung im Vertrieb", 1.0),  # less than 2: some, read as half
-    ("18 months of experience in B2B sales", 1.5), ("18 Monate Berufserfahrung im Vertrieb", 1.5),  # months, in years
+    ("18 months of experience in B2B sales", 1.5), ("18 Monate Vertriebserfahrung", 1.5),  # months, in years
     ("bis ca. 2 Jahre Berufserfahrung im Vertrieb", 1.0),  # up to about 2: some
 ])
 def test_years_are_the_stated_number_not_a_digit_of_it(text, years):
@@ -154,3 +154,31 @@ def test_months_beside_a_skill_are_its_years():
     item = parse_item("DIRECT SALES- Experience - 36 months")
     assert item.years == 3 and "36" not in item.text
     assert parse_item("Vertrieb: 18 Monate").years == 1.5
+
+
+@pytest.mark.parametrize("text", [
+    "Quereinsteigerin ohne mehrjährige Berufserfahrung", "keine drei Jahre Erfahrung im Vertrieb",  # negated
+    "Key Account Manager in drei Jahren", "In 2 Jahren Account Manager", "vor 2 Jahren",  # points in time
+    "two years ago I joined sales", "In deinen ersten zwölf Monaten sammelst du Erfahrung",
+    "langjährige Lebenserfahrung", "mehrjährige Auslandserfahrung (Work and Travel)",  # no work
+    "seit vielen Jahren unser Kunde",  # "viele Jahre" is left alone: adverts use it of the company
+])
+def test_numbers_of_years_that_are_no_duration_of_work(text):
+    item = parse_item(text)
+    assert item.years is None and item.experience is None
+
+
+@pytest.mark.parametrize("text, years", [
+    ("half a year of sales experience", 0.5), ("ein bis zwei Jahre Berufserfahrung im Vertrieb", 1.0),
+    ("one to two years of experience in sales", 1.0), ("eineinhalb Jahre Erfahrung im Vertrieb", 1.5),
+    ("one and a half years of sales experience", 1.5), ("a decade of experience in sales", 10.0),
+    ("jahrzehntelange Erfahrung im Vertrieb", 10.0), ("drei Jahre Erfahrungen im Verkauf", 3.0),
+])
+def test_fractions_ranges_and_decades_in_words(text, years):
+    item = parse_item(text)
+    assert item.years == years and "Jahre" not in item.text.split()[:1]
+
+
+def test_months_label_first_are_the_total():
+    assert parse_item("Berufserfahrung: 18 Monate").kind == "experience"
+    assert parse_item("Berufserfahrung: 18 Monate").years == 1.5

@@ -150,3 +150,8 @@ def test_score_frame_with_a_vacancy_agrees_with_match(matcher, vacancy):
         years = float(row["years"]) if row["years"] == row["years"] else None
         want = matcher.match(df.loc[row["row"] - 1, "skills"], years=years, vacancy=vacancy)[0]
         assert float(row["best_fit"]) == want.to_dict()["fit"] and row["best_band"] == want.band
+
+
+def test_an_advert_waiving_years_asks_for_none(matcher):
+    v = matcher.vacancy("Account Manager\n- Quereinsteiger ohne mehrjährige Berufserfahrung willkommen\n- CRM")
+    assert v.role.gates.min_years is None

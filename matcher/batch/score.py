@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 
 from ..limits import MAX_CELL_CHARS
-from ..parse import years_value
+from ..years import years_value
 from ..score import BANDS, STATUS, GateSpec, Scores, gap_order, gate_specs, helpful_courses
 from .read import KEEP
 from .summary import Tally, tally

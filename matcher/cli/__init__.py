@@ -19,7 +19,7 @@ from .. import __version__
 from ..errors import InputError, MatcherError, UsageError
 from ..fsutil import NotReadable, decode_text, read_bounded
 from ..limits import MAX_INPUT_BYTES, MAX_ITEM_CHARS, MAX_ITEMS
-from ..parse import years_value
+from ..years import years_value
 from .batch import add_batch_arguments
 from .render import cell, print_explain, print_report, shown, terminal
 from .vacancy import add_vacancy_arguments, cmd_vacancy, read_vacancy
