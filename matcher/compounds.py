@@ -38,6 +38,8 @@ def compound_variants(words: list[str], reverse: bool = True, starts: frozenset[
         stems = [stem(w) for w in ws]
         # a plural with umlaut joins as its singular: Verträge verhandeln -> Vertragsverhandlung
         firsts = [stems[0], _UMLAUT_PLURAL.sub(r"\1\2", stems[0])] if _UMLAUT_PLURAL.search(stems[0]) else [stems[0]]
+        if ws[0] != stems[0] and len(ws) == 2:
+            firsts.append(ws[0])  # a word the stemmer shortens joins as written: Mitarbeiter geführt
         for first in firsts:
             if starts is not None and first[:4] not in starts:
                 continue
@@ -62,14 +64,38 @@ def infinitive(word: str) -> str:
 
 
 def _bare_verb(word: str) -> str:
-    """Any German verb's du-form or ge-participle as its infinitive (`leitest`, `geleitet`,
-    `schulst`, `geschult` -> `leiten`, `schulen`); the word unchanged when it is neither. Only
-    tried as one more way to spell a compound, so a noun that looks like one (`Dienst`) costs
-    a look-up, never a reading."""
-    if len(word) >= 8 and word.startswith("ge") and word.endswith("t"):
-        root = word[2:-2] if word.endswith("et") and not word.endswith(("iet", "eet")) else word[2:-1]
-        return root + "en"
-    if len(word) >= 6 and word.endswith("st") and not word.endswith(("ist", "ust")):
-        root = word[:-3] if word.endswith("est") else word[:-2]
-        return root + "en" if len(root) >= 3 else word
+    """Any German verb's du-form, past or participle as its infinitive (`leitest`, `leitete`,
+    `geleitet`, `ausgehandelt`, `eingearbeitet` -> `leiten`, `aushandeln`, `einarbeiten`), the
+    strong verbs of CV work as their noun (`gewonnen` -> `Gewinnung`, `abgeschlossen` ->
+    `Abschluss`); the word unchanged when it is none of these. Only tried as one more way to
+    spell a compound, so a noun that looks like one (`Dienst`) costs a look-up, never a reading."""
+    if word in STRONG_VERBS:
+        return STRONG_VERBS[word]
+    if "akquir" in word:  # the Latin verb whose noun changes its stem: akquirieren, Akquise
+        return word[:word.index("akquir")] + "akquise"
+    prefix = next((p for p in SEPARABLE if word.startswith(p + "ge") and len(word) >= len(p) + 7), "")
+    rest = word[len(prefix):]
+    if len(rest) >= 7 and rest.startswith("ge") and rest.endswith("t"):
+        root = rest[2:-2] if rest.endswith("et") and not rest.endswith(("iet", "eet")) else rest[2:-1]
+        return prefix + _infinitive_of(root)
+    for ending in ("est", "st", "ete", "te"):
+        if len(word) >= 6 and word.endswith(ending) and not word.endswith(("ist", "ust", "ste")):
+            root = word[:-len(ending)]
+            return _infinitive_of(root) if len(root) >= 3 else word
     return word
+
+
+def _infinitive_of(root: str) -> str:
+    return root + "n" if root.endswith(("el", "er")) else root + "en"  # handel-n, erweiter-n, leit-en
+
+
+SEPARABLE = ("ab", "an", "auf", "aus", "ein", "mit", "nach", "vor", "zu", "durch", "um", "zurueck")
+# The strong verbs of CV work, in the forms a CV writes them, as the noun their compounds end in
+# (curated): Kunden gewonnen = Kundengewinnung, Verträge abgeschlossen = Vertragsabschluss
+STRONG_VERBS = {
+    "gewonnen": "gewinnung", "gewinnst": "gewinnung", "gewann": "gewinnung", "gewinnt": "gewinnung",
+    "abgeschlossen": "abschluss", "schliesst": "schluss", "abschliesst": "abschluss",
+    "beraetst": "beratung", "beraet": "beratung", "beriet": "beratung", "beraten": "beratung",
+    "uebernommen": "uebernahme", "besprochen": "besprechung", "geschrieben": "schreiben",
+    "ausgehandelt": "verhandlung", "aushandelst": "verhandlung",  # aushandeln is verhandeln
+}

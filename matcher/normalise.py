@@ -101,14 +101,7 @@ def _stem(token: str) -> str:
     out = _strip_suffix(token)
     if out != token and out.endswith("iert") and len(out) >= 8:
         out = _strip_suffix(out)
-    if "qui" in out:  # the Latin verb whose noun changes its stem: akquirieren, Akquise, Akquisition; acquire
-        for ending in _ACQUIRE:
-            if out.endswith(ending):
-                return out[:-len(ending)] + "quis"
     return out
-
-
-_ACQUIRE = ("quisition", "quisitio", "quir")  # akquisitionen, akquisition, akquirier(t|en), acquired
 
 
 def _strip_suffix(token: str) -> str:

@@ -173,7 +173,9 @@ class Resolver:
                     return Match(table[probe], score, method)
         # a compound starts like one of the tree's compounds: checked on its first letters before
         # the variants are spelled out (most word pairs in a sentence are no compound)
-        if 2 <= len(words) <= 3 and (stem(words[0])[:4] in ix.compact_starts or stem(words[-1])[:4] in ix.compact_starts):
+        # (never across `und`/`or`: coordinated words are two things, `management or a customer`)
+        if 2 <= len(words) <= 3 and (stem(words[0])[:4] in ix.compact_starts or stem(words[-1])[:4] in ix.compact_starts) \
+                and not any(w in CONJUNCTIONS for w in k.split()):
             # reversed only when the words were apart (`Erstellung von Angeboten`), a German light
             # verb or its noun leads (`erstellt Angebote`) or a German verb does (`verhandelst
             # Verträge`, `präsentieren Produkte`); else the last word is the head, as in English

@@ -47,12 +47,22 @@ OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadersh
 # Words that stand between a German verb and its object without changing what the pair names
 # (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
 # manner (curated). A prepositional phrase may stand there too (`Neukunden im Mittelstand akquiriert`).
+# Only the person's own pronouns: `er`, `wir` or a passive (`wurde verhandelt`) is someone else's
+# doing, and ends the look.
 CLAUSE_WORDS = frozenset("""
-ich du er sie es wir ihr man hast habe hat haben hatte hatten hattest bist ist sind war waren wurde wurden
-wirst werden wird kannst kann koennen konnte dabei dort bereits schon mehrfach erfolgreich eigenverantwortlich
-selbststaendig gerne gern aktiv regelmaessig kontinuierlich nachhaltig zuverlaessig professionell souveraen
-kompetent gezielt proaktiv laufend taeglich persoenlich auch stets immer neue neuen neuer
+ich du sie hast habe haben hatte hatten hattest bist sind war waren wirst werden kannst kann koennen konnte
+dabei dort bereits schon mehrfach erfolgreich eigenverantwortlich selbststaendig gerne gern aktiv regelmaessig
+kontinuierlich nachhaltig zuverlaessig professionell souveraen kompetent gezielt proaktiv laufend taeglich
+persoenlich auch stets immer neue neuen neuer telefonisch ausfuehrlich individuell fachkundig intensiv
+schriftlich muendlich
 """.split())
+PASSIVE = frozenset("wurde wurden worden wurdest".split())
+# Prepositions that open a phrase of their own between a verb and its object (`vor Ort`, `aus 8
+# Mitarbeitern`); before a noun, they make it no object (`im Team geführt`, `mit Kunden geschult`)
+PHRASE_PREPOSITIONS = CONTEXT_PREPOSITIONS | frozenset("von vom aus an am auf vor nach zu zum zur beim durch unter".split())
+# Endings of nouns that are no verb: after a phrase, the pair's second word must be the verb
+# (`Kunden im Bereich Schulung` is no Kundenschulung)
+NOUN_ENDINGS = ("ung", "ungen", "heit", "keit", "schaft", "ion", "ionen", "tum", "nis", "ismus")
 # English function words: a German clause holds none
 ENGLISH_FUNCTION = frozenset("the and or with of to using your you our we is are a".split())
 _ENGLISH_ENDINGS = ("ing", "ed", "ion", "ity", "ies", "ness", "ship", "ment", "ly")
@@ -130,6 +140,8 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
             if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(
                     window[0], words[i + 1] if i + 1 < len(words) else None):
                 continue
+            if m.comp is not None and m.method == "compound" and _verb_last(window) and _no_object(words, i, n):
+                continue  # `Inventur im Team geführt`, `wurde mit Kunden geschult`
             if m.comp is not None:
                 taken[i:i + n] = [True] * n
                 found.append((i, " ".join(window), Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
@@ -173,25 +185,30 @@ def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
     for i in range(n - 2):
         if taken[i] or not _clause_word_may_pair(words[i]) or words[i] in CLAUSE_WORDS or _not_own(words, i):
             continue
-        if any(w in NEGATIONS for w in words[max(0, i - 3):i + 1]):
+        before = words[max(0, i - 4):i]
+        if any(w in NEGATIONS or w in PASSIVE for w in before[-3:] + [words[i]]):
             continue
+        verbal_noun = words[i].endswith(("ung", "ungen"))  # its object follows it: `Gewinnung neuer Kunden`
+        if not verbal_noun and _in_a_phrase(before):
+            continue  # `im Team geführt`, `mit schwierigen Kunden geschult`: no object
         phrase = 0  # words of a prepositional phrase or a coordinated object still to pass
         coordinated = False  # the word after `und` is the second object, not the verb
         for j in range(i + 1, min(n, i + BRACKET_GAP + 2)):
             w = words[j]
-            if w in NEGATIONS or w in ENGLISH_FUNCTION:
+            if w in NEGATIONS or w in ENGLISH_FUNCTION or w in PASSIVE:
                 break
             between = w in FILLER or w in CLAUSE_WORDS or DESCRIBING.fullmatch(w) is not None
-            if j > i + 1 and not between and not taken[j] and not coordinated and _clause_word_may_pair(w):
-                # a verbal noun's object follows it (`Gewinnung neuer Kunden`): read as `X von Y`
-                m = r.strict(f"{words[i]} von {w}" if words[i].endswith(("ung", "ungen")) else f"{words[i]} {w}")
+            if (j > i + 1 and not between and not taken[j] and not coordinated and _clause_word_may_pair(w)
+                    and (verbal_noun or not w.endswith(NOUN_ENDINGS))):
+                # read a verbal noun and its object as `X von Y`
+                m = r.strict(f"{words[i]} von {w}" if verbal_noun else f"{words[i]} {w}")
                 if m.comp is not None and m.method != "core":
                     taken[i] = taken[j] = True
                     found.append((i, f"{words[i]} {w}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
                     break
             if w in CONJUNCTIONS:
                 phrase, coordinated = 1, True
-            elif w in CONTEXT_PREPOSITIONS:
+            elif w in PHRASE_PREPOSITIONS:
                 phrase = PHRASE_WORDS
             elif between:
                 continue
@@ -199,6 +216,31 @@ def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
                 phrase, coordinated = phrase - 1, False
             else:
                 break
+
+
+def _verb_last(window: list[str]) -> bool:
+    """Whether the window may be an object and its verb (`Team geführt`), not a noun phrase
+    (`Analyse von Markt`)."""
+    return "von" not in window and "of" not in window and not window[-1].endswith(NOUN_ENDINGS)
+
+
+def _no_object(words: list[str], i: int, n: int) -> bool:
+    """Whether a verb and the noun before it (words i to i+n) are no verb and its object: the
+    noun stands in a prepositional phrase (`im Team geführt`), or the clause is passive (`wurde
+    ... geschult`: done to the person, or by someone else)."""
+    before = words[max(0, i - 4):i]
+    return _in_a_phrase(before) or any(w in PASSIVE for w in before[-3:] + words[i:i + n])
+
+
+def _in_a_phrase(before: list[str]) -> bool:
+    """Whether the word after `before` stands in a prepositional phrase: a preposition right
+    before it, or before one or two describing or inflected words (`mit schwierigen Kunden`)."""
+    for w in reversed(before[-3:]):
+        if w in PHRASE_PREPOSITIONS:
+            return True
+        if not (w in FILLER or DESCRIBING.fullmatch(w) or w.endswith(("e", "en", "er", "em", "es"))):
+            return False
+    return False
 
 
 def _clause_word_may_pair(word: str) -> bool:

@@ -207,11 +207,30 @@ def test_words_apart_pair_only_in_a_german_clause(matcher, sentence, wrong):
     assert wrong not in ids(matcher.resolve([sentence])[0])
 
 
-def test_akquirieren_meets_akquise():
-    """The Latin verb whose noun changes its stem: akquiriert, Akquise and Akquisition share one."""
-    from matcher.normalise import stem
-    assert stem("akquiriert") == stem("akquise") == stem("akquisition") == stem("akquirieren")
-    assert stem("acquired") == stem("acquisition")
+@pytest.mark.parametrize("sentence, expected", [
+    ("Neukunden akquiriert", "neukundenakquisition"), ("Kunden gewonnen", "neukundenakquisition"),
+    ("Du gewinnst neue Kunden", "neukundenakquisition"), ("Verträge ausgehandelt", "vertragsverhandlung"),
+    ("Mitarbeiter geführt", "mitarbeiterfuehrung"), ("Ich leitete ein Team", "mitarbeiterfuehrung"),
+    ("Team aus 8 Mitarbeitern geleitet", "mitarbeiterfuehrung"), ("Kunden telefonisch beraten", "kundenberatung"),
+])
+def test_strong_separable_and_past_forms_build_compounds(matcher, sentence, expected):
+    """akquiriert meets Akquise only in a compound; gewonnen, ausgehandelt, leitete as their nouns."""
+    assert expected in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("Sponsoren für den Fußballverein akquiriert", "neukundenakquisition"),  # what was acquired matters
+    ("Inventur im Team geführt", "mitarbeiterfuehrung"),  # in a team, not a team
+    ("Arbeit im Team. Geleitet von unserer Stationsleitung", "mitarbeiterfuehrung"),
+    ("Im Umgang mit Kunden geschult", "produktschulung"),  # trained, not training customers
+    ("Ich wurde im Umgang mit schwierigen Kunden geschult", "produktschulung"),
+    ("Verträge hat er verhandelt", "vertragsverhandlung"),  # someone else
+    ("Verträge wurden im Vorstand verhandelt", "vertragsverhandlung"),  # passive
+    ("Kunden im Bereich Schulung", "produktschulung"),  # no verb
+    ("Account Management or a customer-facing role", "kundenbetreuungskenntnisse"),  # no compound across `or`
+])
+def test_a_noun_and_verb_that_are_no_object_and_its_verb(matcher, sentence, wrong):
+    assert wrong not in ids(matcher.resolve([sentence])[0])
 
 
 @pytest.mark.parametrize("sentence, expected", [

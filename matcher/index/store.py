@@ -33,7 +33,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 9  # bumped when reading code changes what the index stores (9: negotiating meets negotiated)
+FORMAT_VERSION = 10  # bumped when reading code changes what the index stores (10: akquiriert meets Akquise only in compounds)
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 
