@@ -57,6 +57,8 @@ def infinitive(word: str) -> str:
     """A light verb's present or past tense back to its infinitive (`erstellst`, `erstellt`,
     `erstellte`, `führte`, `bearbeitete` -> `erstellen`, `führen`, `bearbeiten`), only for the verbs
     that build skill compounds, so no noun ending in -st, -t or -te is touched."""
+    if word[-1:] not in ("t", "e", "n"):
+        return word
     for ending in ("eten", "ete", "ten", "te", "st", "t"):
         if word.endswith(ending) and word[:-len(ending)] + "en" in LIGHT_QUERY:
             return word[:-len(ending)] + "en"
@@ -69,6 +71,8 @@ def _bare_verb(word: str) -> str:
     strong verbs of CV work as their noun (`gewonnen` -> `Gewinnung`, `abgeschlossen` ->
     `Abschluss`); the word unchanged when it is none of these. Only tried as one more way to
     spell a compound, so a noun that looks like one (`Dienst`) costs a look-up, never a reading."""
+    if word[-1:] not in ("t", "e", "n") and word not in STRONG_VERBS:
+        return word  # no German verb form ends otherwise (gewann is the one strong past listed)
     if word in STRONG_VERBS:
         return STRONG_VERBS[word]
     if "akquir" in word:  # the Latin verb whose noun changes its stem: akquirieren, Akquise
