@@ -47,12 +47,13 @@ says aloud: `ready` from READY points with no mandatory gate unmet, `close` from
 `far` below.
 
 Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
-gates first, then the role whose seniority fits the evidence best, then fit. A role that asks for
-no years fits any experience (it states none; 0 is a stated entry level); one whose years the
-stated experience meets fits as its years (the most senior of those wins); one whose years are
-not shown (experience unknown or shorter) fits worse the more years it asks for: without
+gates first, then the roles whose years the evidence meets (or that ask none; 0 is a stated entry
+level) before those whose years are not shown, the more years missing the later: without
 evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
-nearer than a Senior (3 years).
+nearer than a Senior (3 years). Among the rest, different roles (Key Account Manager, Account
+Supervisor) are compared by their fit, and the steps of one career ladder (the roles that share
+a practice: Junior, Account and Senior Account Manager) by seniority, the most senior step met
+first: years say how senior a step someone has reached, not which job they do.
 
 Courses give COURSE_CREDIT (learning a competency is not years of practising it), and their
 gain is the fit recomputed with that credit, by the same formula.
@@ -80,8 +81,7 @@ ANCESTOR_CREDIT = 0.85
 DESCENDANT_CREDIT = 0.5
 RELATED_CREDIT = 0.5
 LINK_CREDIT = {"related": RELATED_CREDIT, "equivalent": 1.0}
-FURTHER_SHARE = 0.2
-FURTHER_FULL = 0.5
+FURTHER_SHARE, FURTHER_FULL = 0.2, 0.5
 READY, CLOSE = 70.0, 40.0
 BANDS = ("ready", "close", "far")
 NEAR_POINTS = 5.0
@@ -89,7 +89,6 @@ ANCHOR_FULL = 0.5  # share of a role's own (trade) core from which its cross-sec
 COURSE_CREDIT = 0.5
 PRACTICE_CREDIT = 0.5  # a role's other core requirements, implied by years of its own activity
 PRACTICE_MIN_YEARS = 1.0  # less is a stint (an internship), not practice, whatever the role asks
-
 PLAN_STEPS = 3
 PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending
 COURSES_PER_GAP = 3
@@ -304,19 +303,21 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     f = np.round(fit[:, cols], 6)
     u = unmet[:, cols]
     near = f >= (f.max(axis=1, keepdims=True) - NEAR_POINTS if cols.size else f)
-    stated = [ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()]
-    gated = np.array([n is not None for n in stated], dtype=bool)
-    need = np.array([n or 0.0 for n in stated])
+    need = np.array([ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()], dtype=np.float64)[None, :]
     shown = np.nan_to_num(years, nan=0.0)[:, None]
-    met = shown >= need[None, :]
-    # met: as senior as the years asked; not shown: below every met role, by the years missing
-    senior = np.where(met, need[None, :], shown - need[None, :])
-    # a role that asks for no years fits any experience: as senior as the most senior near role met
-    senior = np.where(gated[None, :], senior,
-                      np.max(np.where(near & gated[None, :] & met, senior, 0.0), axis=1, initial=0.0)[:, None])
+    # years not shown (unknown or fewer): after every role whose years are met or that asks none
+    # (nan), the more so the more years are missing; on a ladder, the most senior step met first
+    missing = np.where(shown < need, shown - need, 0.0)
+    senior = np.where(missing < 0, missing, np.nan_to_num(need))
+    ladder = ix.role_ladders()[cols]
+    ladder_fit = np.empty_like(f)  # the best near fit on each role's ladder
+    for step in np.unique(ladder):
+        on = ladder == step
+        ladder_fit[:, on] = np.max(np.where(near[:, on], f[:, on], -1.0), axis=1)[:, None]
     ids = np.broadcast_to(id_rank, f.shape)
     coverage = [np.zeros_like(f) if a is None else -np.round(np.nan_to_num(a[:, cols]), 6) for a in (further, core)]
-    keys = (ids, u, *coverage, -f, np.where(near, -senior, 0.0), np.where(near, u, 0), ~near)
+    keys = (ids, u, *coverage, -f, np.where(near, -senior, 0.0), np.where(near, ladder, 0),
+            np.where(near, -ladder_fit, 0.0), np.where(near, -missing, 0.0), np.where(near, u, 0), ~near)
     return cols[np.lexsort(keys, axis=-1)]
 
 

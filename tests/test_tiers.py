@@ -285,6 +285,22 @@ def test_a_role_naming_no_years_fits_any_experience(index):
     assert ids[order[0, 0]] == "customer-success-manager"
 
 
+def test_years_decide_between_steps_of_one_ladder_not_between_jobs(index):
+    """5 years meet both the Key Account Manager's 3 and the Account Supervisor's 4; the
+    supervisor is not the better choice for that alone: different jobs are compared by fit. On
+    the account managers' ladder the most senior step met still comes first."""
+    ids = index.role_ids
+    r = {rid: ids.index(rid) for rid in ids}
+    fit = np.zeros((2, len(ids)))
+    fit[0, r["key-account-manager"]], fit[0, r["account-supervisor"]] = 30.0, 27.0
+    fit[1, r["account-manager"]], fit[1, r["senior-account-manager"]] = 30.0, 27.0
+    order = rank_roles(index, fit, np.zeros_like(fit, dtype=np.int64), np.array([5.0, 5.0]), tuple(range(len(ids))))
+    assert ids[order[0, 0]] == "key-account-manager"
+    assert ids[order[1, 0]] == "senior-account-manager"
+    assert len(set(index.role_ladders()[[r["junior-account-manager"], r["account-manager"],
+                                         r["senior-account-manager"]]])) == 1
+
+
 def test_bundled_sample_cv_is_ready_for_key_account(matcher):
     text = (Path(__file__).resolve().parent.parent / "examples" / "cv_key_account.txt").read_text(encoding="utf-8")
     best = matcher.match(text)[0]

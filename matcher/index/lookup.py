@@ -114,7 +114,7 @@ class Index:
         new.data = replace(self.data, roles={**self.data.roles, **{r.id: r for r in roles}})
         new.role_ids = list(new.data.roles)
         new.__dict__["_cache"] = {k: v for k, v in self.__dict__.get("_cache", {}).items()
-                                  if k not in ("roles", "language_ids", "role_courses", "practice", "titles")}
+                                  if k not in ("roles", "language_ids", "role_courses", "practice", "titles", "ladders")}
         return new
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -239,6 +239,13 @@ class Index:
                     out[k] = (pos, max(years, had[1])) if had[0] == pos else (-1, 0.0)
             return {k: v for k, v in out.items() if k and v[0] >= 0}
         return self._cached("titles", make)  # type: ignore[return-value]
+
+    def role_ladders(self) -> np.ndarray:
+        """Per role position, the career ladder it stands on (score.py, best role): the roles that
+        share a practice share one; a role without a practice is a ladder of its own."""
+        return self._cached("ladders", lambda: np.unique(
+            [r.practice.competency_id if r.practice else r.id for r in (self.data.roles[i] for i in self.role_ids)],
+            return_inverse=True)[1])
 
     def ranked_courses(self) -> list[list[tuple[Any, float]]]:
         """Per competency: (course, credit it gives) ranked by credit, then breadth, then id order."""
