@@ -90,11 +90,13 @@ _YEARS_IN_WORDS = re.compile(
     rf"|\b(?P<long>jahr(?:zehnt)?elange[nr]?)\s+(?={_NOT_WORK}[\w-]*(?:erfahrung|praxis)\b)", re.I)
 
 
+_UNIT_HINT = re.compile("jahr|year|jähr|jaehr|monat|month|decade", re.I)
+
+
 def years_in_figures(text: str) -> str:
     """The text with its years written in words as figures (`drei Jahre` -> `3 Jahre`,
     `mehrjährige Erfahrung` -> `3 Jahre Erfahrung`), so that one set of patterns reads both."""
-    low = text.lower()
-    if not any(unit in low for unit in ("jahr", "year", "jähr", "jaehr", "monat", "month", "decade")):
+    if _UNIT_HINT.search(text) is None:  # most items name no time at all
         return text
 
     def figure(m: re.Match[str]) -> str:
