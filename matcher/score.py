@@ -50,10 +50,9 @@ Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer u
 gates first, then the roles whose years the evidence meets (or that ask none; 0 is a stated entry
 level) before those whose years are not shown, the more years missing the later: without
 evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
-nearer than a Senior (3 years). Among the rest, different roles (Key Account Manager, Account
-Supervisor) are compared by their fit, and the steps of one career ladder (the roles that share
-a practice: Junior, Account and Senior Account Manager) by seniority, the most senior step met
-first: years say how senior a step someone has reached, not which job they do.
+nearer than a Senior (3 years). Then different jobs are compared by fit, the steps of one career
+ladder (`Index.role_ladders`: Junior, Account, Senior Account Manager, Account Supervisor) by
+seniority, the most senior met first: years say how far up a ladder someone came, not which job.
 
 Courses give COURSE_CREDIT (learning a competency is not years of practising it), and their
 gain is the fit recomputed with that credit, by the same formula.

@@ -35,15 +35,20 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
                         r"regional|lokal|global|fest|eigen|treu|mittelstaendisch)(?:e|er|en|es|em)?|complex|large|"
                         r"major|big|small|strategic|existing|important|local|long-term|loyal")  # bare German roots
-# Someone else's: what follows `Unterstützung der`, `Assistenz des`, `support the`, `reporting to`
-# is whom the person helps (`Unterstützung der Vertriebsleitung` is no leadership).
+# Someone else's: what follows `Unterstützung der`, `Assistenz des`, `support the`, `reporting to`,
+# `used by the` is whom the person helps or serves (`Unterstützung der Vertriebsleitung` is no
+# leadership, `models used by the B2B sales team` no sales).
 SUPPORTING = frozenset((("unterstuetzung", "der"), ("unterstuetzung", "des"), ("assistenz", "der"), ("assistenz", "des"),
                         ("zuarbeit", "fuer"), ("support", "the"), ("supporting", "the"), ("assist", "the"),
-                        ("assisting", "the"), ("assistant", "to"), ("reporting", "to"), ("reports", "to")))
+                        ("assisting", "the"), ("assistant", "to"), ("reporting", "to"), ("reports", "to"),
+                        ("used", "by"), ("by", "the")))
 # A skill's word and the word after it that together name something else: bookkeeping (`accounts
-# payable`) or a group of people (`the customer's leadership team`, `management team`); only as
-# written side by side, so `People leadership (team of 6)` stays leadership (curated)
-OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadership|management)\s+teams?)\b", re.I)
+# payable`) or a group of people (`the customer's leadership team`, `management team`, `customer
+# care stakeholders`); only as written side by side, so `People leadership (team of 6)` stays
+# leadership (curated)
+OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadership|management)\s+teams?|"
+                         r"customer\s+(?:care|service|success)\s+(?:stakeholders?|leadership|leads)|"
+                         r"(?:sales|marketing)\s+stakeholders?)\b", re.I)
 # Words that stand between a German verb and its object without changing what the pair names
 # (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
 # manner (curated). A prepositional phrase may stand there too (`Neukunden im Mittelstand akquiriert`).

@@ -264,3 +264,11 @@ def test_leadership_beside_its_team_in_brackets_is_still_leadership(matcher):
 ])
 def test_a_verbal_noun_apart_from_its_object(matcher, sentence, expected):
     assert expected in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("Models used by the B2B sales team", "vertriebskenntnisse"),  # whom the work serves
+    ("Reported to marketing and customer care stakeholders", "kundenbetreuungskenntnisse"),  # people
+])
+def test_whom_the_work_serves_is_not_read(matcher, sentence, wrong):
+    assert wrong not in ids(matcher.resolve([sentence])[0])

@@ -297,8 +297,10 @@ def test_years_decide_between_steps_of_one_ladder_not_between_jobs(index):
     order = rank_roles(index, fit, np.zeros_like(fit, dtype=np.int64), np.array([5.0, 5.0]), tuple(range(len(ids))))
     assert ids[order[0, 0]] == "key-account-manager"
     assert ids[order[1, 0]] == "senior-account-manager"
-    assert len(set(index.role_ladders()[[r["junior-account-manager"], r["account-manager"],
-                                         r["senior-account-manager"]]])) == 1
+    ladders = index.role_ladders()
+    assert len({ladders[r[k]] for k in ("junior-account-manager", "account-manager", "senior-account-manager",
+                                        "account-supervisor")}) == 1  # the supervisor asks for their practice
+    assert ladders[r["key-account-manager"]] != ladders[r["account-supervisor"]]
 
 
 def test_bundled_sample_cv_is_ready_for_key_account(matcher):

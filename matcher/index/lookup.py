@@ -242,10 +242,19 @@ class Index:
 
     def role_ladders(self) -> np.ndarray:
         """Per role position, the career ladder it stands on (score.py, best role): the roles that
-        share a practice share one; a role without a practice is a ladder of its own."""
-        return self._cached("ladders", lambda: np.unique(
-            [r.practice.competency_id if r.practice else r.id for r in (self.data.roles[i] for i in self.role_ids)],
-            return_inverse=True)[1])
+        share a practice share one; a role without a practice of its own stands on the ladder whose
+        practice it asks for as core (the Account Supervisor, who has worked as an account
+        manager), else on a ladder of its own."""
+        def make() -> np.ndarray:
+            roles = [self.data.roles[i] for i in self.role_ids]
+            practices = {r.practice.competency_id for r in roles if r.practice}
+            def ladder(r: Any) -> str:
+                if r.practice:
+                    return r.practice.competency_id
+                asked = [q.competency_id for q in r.requirements if q.tier == "core" and q.competency_id in practices]
+                return asked[0] if asked else r.id
+            return np.unique([ladder(r) for r in roles], return_inverse=True)[1]
+        return self._cached("ladders", make)
 
     def ranked_courses(self) -> list[list[tuple[Any, float]]]:
         """Per competency: (course, credit it gives) ranked by credit, then breadth, then id order."""
