@@ -42,6 +42,10 @@ SUPPORTING = frozenset((("unterstuetzung", "der"), ("unterstuetzung", "des"), ("
                         ("zuarbeit", "fuer"), ("support", "the"), ("supporting", "the"), ("assist", "the"),
                         ("assisting", "the"), ("assistant", "to"), ("reporting", "to"), ("reports", "to"),
                         ("used", "by"), ("by", "the")))
+# Working alongside, not doing: `directly with`, `in enger Zusammenarbeit mit` (curated; a bare
+# `worked with CRM` is using it)
+COLLABORATING = frozenset("collaborated collaborating collaboration collaborate partnered partnering liaised liaising "
+                          "directly closely zusammenarbeit zusammengearbeitet zusammenarbeiten eng enger engen".split())
 # A skill's word and the word after it that together name something else: bookkeeping (`accounts
 # payable`) or a group of people (`the customer's leadership team`, `management team`, `customer
 # care stakeholders`); only as written side by side, so `People leadership (team of 6)` stays
@@ -80,8 +84,12 @@ WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt require
 
 def _not_own(words: list[str], start: int) -> bool:
     """Whether the words from `start` name whom the person supports (`Unterstützung der
-    Vertriebsleitung`, `reporting to the`), not what the person does."""
-    return start >= 2 and (words[start - 2], words[start - 1]) in SUPPORTING
+    Vertriebsleitung`, `reporting to the`) or works with (`worked directly with our largest
+    clients' teams`, `in Zusammenarbeit mit dem Key Account Management`), not what the person does."""
+    if start >= 2 and (words[start - 2], words[start - 1]) in SUPPORTING:
+        return True
+    before = words[max(0, start - 4):start]
+    return any(w in ("with", "mit") for w in before) and any(w in COLLABORATING for w in before)
 
 
 def _waived(words: list[str], end: int) -> bool:

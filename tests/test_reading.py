@@ -272,3 +272,14 @@ def test_a_verbal_noun_apart_from_its_object(matcher, sentence, expected):
 ])
 def test_whom_the_work_serves_is_not_read(matcher, sentence, wrong):
     assert wrong not in ids(matcher.resolve([sentence])[0])
+
+
+def test_working_alongside_is_not_doing(matcher):
+    """`directly with`, `in enger Zusammenarbeit mit`: alongside someone; a bare `worked with` a
+    tool or key accounts is the work itself."""
+    assert "key-account-management" not in ids(matcher.resolve(
+        ["Worked directly with our largest clients' technical teams during integration projects"])[0])
+    assert "key-account-management" not in ids(matcher.resolve(["in enger Zusammenarbeit mit dem Key Account Management"])[0])
+    assert "key-account-management" in ids(matcher.resolve(["Worked with key accounts such as Metro and Rewe"])[0])
+    assert "customer-relationship-management" in ids(matcher.resolve(["Worked with CRM systems daily"])[0])
+    assert "key-account-management" in ids(matcher.resolve(["Du betreust unsere Top-Kunden"])[0])
