@@ -171,7 +171,9 @@ def parse_item(raw: str) -> Item:
         text = parts[0]
     # Leading or trailing years/levels: "3 years of SAP", "SAP 3 Jahre", "Englisch C1", "fluent English".
     y = YEARS.search(text) if digits else None
-    if y:
+    # at the item's start or end, or saying what they count: not "Großkunden mit Rahmenverträgen
+    # über 5 Jahre betreut" (how long the contracts run)
+    if y and (y.group("exp") or len(text[:y.start()].split()) <= 1 or key(text[y.end():]) in ("", "months")):
         # the number goes, the word that says what it counts stays: "Ich habe 3 Jahre Berufserfahrung
         # im Vertrieb" still names Berufserfahrung im Vertrieb
         rest = (text[: y.start()] + " " + (y.group("exp") or "") + " " + text[y.end():]).strip()

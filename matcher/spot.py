@@ -46,11 +46,23 @@ SUPPORTING = frozenset((("unterstuetzung", "der"), ("unterstuetzung", "des"), ("
 # `worked with CRM` is using it)
 COLLABORATING = frozenset("collaborated collaborating collaboration collaborate partnered partnering liaised liaising "
                           "directly closely zusammenarbeit zusammengearbeitet zusammenarbeiten eng enger engen".split())
+# Words whose object is someone else's work (after articles and `für`, `to`, `an` only: `Unterstützung
+# bei der Angebotserstellung` is helping with the work itself) (curated)
+SUPPORT_WORDS = frozenset("""
+unterstuetzung unterstuetzte unterstuetzt unterstuetzen zuarbeit assistenz assistentin assistent sekretaerin
+sekretaer berichtet berichtete berichten schnittstelle kontakt anleitung weitergeleitet support supported
+supporting assist assisted assisting assistant reporting reported reports under unter alongside liaison
+""".split())
+_ARTICLES = frozenset("der die das des dem den the a an our unsere unserer unseren fuer for to an zur zum".split())
 # A skill's word and the word after it that together name something else: bookkeeping (`accounts
 # payable`) or a group of people (`the customer's leadership team`, `management team`, `customer
 # care stakeholders`); only as written side by side, so `People leadership (team of 6)` stays
 # leadership (curated)
 OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadership|management)\s+teams?|"
+                         r"(?:senior|executive|school|company|hospital|thought)\s+leadership|"
+                         r"(?:relationships?\s+with|beziehungen\s+zu)\s+(?:(?:den|the|our|their|unseren)\s+)?"
+                         r"(?:parents|eltern|colleagues|kollegen|patients|patienten|students|pupils|sch(?:ü|ue)lern|"
+                         r"families|familien|residents|bewohnern|staff)|"
                          r"customer\s+(?:care|service|success)\s+(?:stakeholders?|leadership|leads)|"
                          r"(?:sales|marketing)\s+stakeholders?)\b", re.I)
 # Words that stand between a German verb and its object without changing what the pair names
@@ -65,7 +77,7 @@ kontinuierlich nachhaltig zuverlaessig professionell souveraen kompetent gezielt
 persoenlich auch stets immer neue neuen neuer telefonisch ausfuehrlich individuell fachkundig intensiv
 schriftlich muendlich
 """.split())
-PASSIVE = frozenset("wurde wurden worden wurdest".split())
+PASSIVE = frozenset("wurde wurden worden wurdest wird".split())
 # Prepositions that open a phrase of their own between a verb and its object (`vor Ort`, `aus 8
 # Mitarbeitern`); before a noun, they make it no object (`im Team geführt`, `mit Kunden geschult`)
 PHRASE_PREPOSITIONS = CONTEXT_PREPOSITIONS | frozenset("von vom aus an am auf vor nach zu zum zur beim durch unter".split())
@@ -76,8 +88,12 @@ NOUN_ENDINGS = ("ung", "ungen", "heit", "keit", "schaft", "ion", "ionen", "tum",
 ENGLISH_FUNCTION = frozenset("the and or with of to using your you our we is are a".split())
 _ENGLISH_ENDINGS = ("ing", "ed", "ion", "ity", "ies", "ness", "ship", "ment", "ly")
 BRACKET_GAP = 7  # words at most between a verb and its object (most of them clause words)
-PHRASE_WORDS = 2  # words of a prepositional phrase's own after its preposition (`im B2B Umfeld`)
-NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht no not without non".split())
+PHRASE_WORDS = 3  # words of a prepositional phrase's own after its preposition (`von 5 Account Managern`)
+NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht nie niemals no not without non never".split())
+# A wish is no skill yet: `Ich möchte künftig ein Team leiten`, `looking to move into key account management`
+WISHES = frozenset("moechte moechten wuerde wuerden would like aspiring aspire looking hoping wish wunsch ziel goal "
+                   "anstreben strebe".split())
+MAX_COMPOUND = 40  # letters of the longest word completing a suspended compound (`Kunden- und ...`)
 # A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
 
@@ -89,7 +105,16 @@ def _not_own(words: list[str], start: int) -> bool:
     if start >= 2 and (words[start - 2], words[start - 1]) in SUPPORTING:
         return True
     before = words[max(0, start - 4):start]
-    return any(w in ("with", "mit") for w in before) and any(w in COLLABORATING for w in before)
+    if any(w in WISHES for w in before):
+        return True
+    if any(w in ("with", "mit") for w in before) and any(w in COLLABORATING for w in before):
+        return True
+    for w in reversed(before):  # `Zuarbeit für die`, `Supported the`, `Berichtet an die`, `Sekretärin der`
+        if w in SUPPORT_WORDS:
+            return True
+        if w not in _ARTICLES:
+            return False
+    return False
 
 
 def _waived(words: list[str], end: int) -> bool:
@@ -215,7 +240,7 @@ def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
                     and (verbal_noun or not w.endswith(NOUN_ENDINGS))):
                 # read a verbal noun and its object as `X von Y`
                 m = r.strict(f"{words[i]} von {w}" if verbal_noun else f"{words[i]} {w}")
-                if m.comp is not None and m.method != "core":
+                if m.comp is not None and m.method != "core" and not (j + 1 < n and words[j + 1] in PASSIVE):
                     taken[i] = taken[j] = True
                     found.append((i, f"{words[i]} {w}", Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
                     break
@@ -242,7 +267,7 @@ def _no_object(words: list[str], i: int, n: int) -> bool:
     noun stands in a prepositional phrase (`im Team geführt`), or the clause is passive (`wurde
     ... geschult`: done to the person, or by someone else)."""
     before = words[max(0, i - 4):i]
-    return _in_a_phrase(before) or any(w in PASSIVE for w in before[-3:] + words[i:i + n])
+    return _in_a_phrase(before) or any(w in PASSIVE for w in before[-3:] + words[i:i + n + 1])
 
 
 def _in_a_phrase(before: list[str]) -> bool:
@@ -271,6 +296,8 @@ def complete_hyphens(r: "Resolver", text: str) -> str:
         left, sep, right = m.group(1), m.group(2), m.group(3)
         if "-" in right:
             return f"{left}{right.rsplit('-', 1)[1].lower()} {sep} {right}"
+        if len(right) > MAX_COMPOUND:  # no German word part is longer: not worth a look-up per letter
+            return m.group(0)
         for cut in range(3, len(right) - 3):
             candidate = left + right[cut:]
             if r.strict(expand(key(candidate))).comp is not None:

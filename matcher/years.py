@@ -17,8 +17,9 @@ MAX_YEARS = 80
 
 _UNIT = r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.|(?P<months>monate?n?|months?))"
 YEARS = re.compile(
-    r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis(?:\s+zu|\s+ca\.?|\s+etwa)?|up\s+to)|über|ueber|"
-    r"mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
+    r"(?:(?:(?P<less>weniger\s+als|less\s+than|unter|under|bis(?:\s+zu|\s+ca\.?|\s+etwa)?|up\s+to)|"
+    r"(?P<almost>knapp|fast|beinahe|nearly|almost)|(?:nicht|not|no)\s+(?:weniger\s+als|less\s+than)|"
+    r"über|ueber|mehr\s+als|more\s+than|over|ca\.?|approx\.?|about|rund)\s+)?"
     r"(?<![\d.,])(?P<n>\d{1,2}(?:[.,]\d)?)\s*(?:\+\s*)?(?:(?:[-–—]|to|bis)\s*\d{1,2}(?:[.,]\d)?\s*)?"
     rf"{_UNIT}\b['’]?"  # the possessive of "3 years' experience"
     r"(?:\s+(?P<exp>(?:berufs)?erfahrung(?:en)?|praxis|experience|of\s+experience|work\s+experience|"
@@ -47,7 +48,9 @@ _NOT_WORK = r"(?!lebens|auslands|reise|lebenserfahrung)"
 # of spaces or a word is taken whole, never split between neighbouring quantifiers, so a crafted
 # run of spaces costs linear time.
 EXPERIENCE_IN_SENTENCE = re.compile(
-    r"(?:\b(?P<less>weniger\s++als|less\s++than|unter|under|bis(?:\s++zu|\s++ca\.?+|\s++etwa)?+|up\s++to)\s++)?"
+    r"(?:\b(?:(?:nicht|not|no)\s++(?:weniger\s++als|less\s++than)|"  # at least
+    r"(?P<less>weniger\s++als|less\s++than|unter|under|bis(?:\s++zu|\s++ca\.?+|\s++etwa)?+|up\s++to)|"
+    r"(?P<almost>knapp|fast|beinahe|nearly|almost))\s++)?"
     r"(?<![\d.,])\b(?P<n>\d{1,2}(?:[.,]\d)?)\s*+(?:\+|plus)?\s*+(?:(?:[-–—]|to|bis)\s*+\d{1,2}(?:[.,]\d)?\s*+)?"
     r"(?:jahre?n?|years?|yrs?|(?P<months>monate?n?|months?))\b['’]?(?:\s++\w++){0,4}?\s++"
     rf"(?:\b{_NOT_WORK}[a-zäöüß]*erfahrung(?:en)?|berufspraxis|experience)\b", re.I)
@@ -55,8 +58,10 @@ EXPERIENCE_IN_SENTENCE = re.compile(
 # The words before a number of years that make it no duration of work: a negation, or a point
 # in time (`in drei Jahren`, `vor 2 Jahren`, `within two years`, `in deinen ersten zwölf Monaten`).
 _NEGATIONS = frozenset("ohne kein keine keinen keiner no not without non".split())
-_POINT_BEFORE = frozenset("in vor nach innerhalb binnen within after ersten first nächsten naechsten next kommenden "
-                          "coming".split())
+_POINT_BEFORE = frozenset("in vor innerhalb binnen within ersten first nächsten naechsten next kommenden coming".split())
+# ... unless what follows says what the years were spent on: "In 5 Jahren im Key Account Management
+# den Umsatz verdoppelt", "in five years of key account management"
+_SPENT_ON = frozenset("of im in als as at bei".split())
 _POINT_AFTER = frozenset("ago later später spaeter zuvor".split())
 
 # Years written in words become figures before the patterns above read them (curated): "drei
@@ -124,13 +129,15 @@ def years_of(m: re.Match[str]) -> float | None:
     1.5; "less than 4 years" is half of them: some, not 4), or None when they are no duration of
     work: negated, or a point in time (module docstring)."""
     before = m.string[:m.start()].lower().split()[-2:]
-    after = m.string[m.end():m.end() + 12].lower().split()[:1]
-    if any(w in _NEGATIONS for w in before) or (before and before[-1] in _POINT_BEFORE) or (
-            after and after[0].strip(".,;") in _POINT_AFTER):
+    after = [w.strip(".,;") for w in m.string[m.end():m.end() + 16].lower().split()[:1]]
+    if any(w in _NEGATIONS for w in before) or (after and after[0] in _POINT_AFTER) or (
+            before and before[-1] in _POINT_BEFORE and not (after and after[0] in _SPENT_ON)):
         return None
     value = float(m.group("n").replace(",", "."))
     if m.group("months"):  # "Experience - 36 months", "18 Monate": in years
         value = round(value / 12, 2)
+    if m.group("almost"):  # "knapp 3 Jahre", "nearly 3 years": not quite 3
+        value -= 0.5
     return value / 2 if m.group("less") else value
 
 

@@ -182,3 +182,18 @@ def test_fractions_ranges_and_decades_in_words(text, years):
 def test_months_label_first_are_the_total():
     assert parse_item("Berufserfahrung: 18 Monate").kind == "experience"
     assert parse_item("Berufserfahrung: 18 Monate").years == 1.5
+
+
+@pytest.mark.parametrize("text, years", [
+    ("Nicht weniger als 5 Jahre Erfahrung im Vertrieb", 5.0), ("No less than 5 years of key account management", 5.0),
+    ("knapp 3 Jahre Berufserfahrung im Vertrieb", 2.5),  # not quite 3
+    ("In 5 Jahren im Key Account Management den Umsatz verdoppelt", 5.0),  # spent on something: a duration
+    ("After 5 years in KAM I moved on", 5.0),
+])
+def test_at_least_almost_and_years_spent_on_something(text, years):
+    assert parse_item(text).years == years
+
+
+def test_years_in_the_middle_of_a_line_count_only_when_they_say_what_they_count():
+    assert parse_item("Großkunden mit Rahmenverträgen über 5 Jahre betreut").years is None
+    assert parse_item("Key Account Management seit 5 Jahren").years == 5

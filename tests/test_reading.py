@@ -283,3 +283,25 @@ def test_working_alongside_is_not_doing(matcher):
     assert "key-account-management" in ids(matcher.resolve(["Worked with key accounts such as Metro and Rewe"])[0])
     assert "customer-relationship-management" in ids(matcher.resolve(["Worked with CRM systems daily"])[0])
     assert "key-account-management" in ids(matcher.resolve(["Du betreust unsere Top-Kunden"])[0])
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("Zuarbeit für die Vertriebsleitung", "mitarbeiterfuehrung"), ("Supported the team lead", "mitarbeiterfuehrung"),
+    ("Berichtet an die Vertriebsleitung", "mitarbeiterfuehrung"),
+    ("Presented results to senior leadership", "mitarbeiterfuehrung"),
+    ("Never led a team", "mitarbeiterfuehrung"), ("Ich möchte künftig ein Team leiten", "mitarbeiterfuehrung"),
+    ("Looking to move into key account management", "key-account-management"),
+    ("Built strong relationships with parents", "pflege-von-kundenbeziehungen"),
+    ("Ein Team, das von der Pflegedirektion geleitet wird", "mitarbeiterfuehrung"),
+])
+def test_someone_elses_work_a_wish_or_a_negation_is_not_read(matcher, sentence, wrong):
+    assert wrong not in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Unterstützung bei der Angebotserstellung", "angebotserstellung"),  # helping with the work is doing it
+    ("Team von 5 Account Managern geführt", "mitarbeiterfuehrung"), ("Personalverantwortung", "mitarbeiterfuehrung"),
+    ("Supervised a team of 10 sales reps", "mitarbeiterfuehrung"),
+])
+def test_leading_and_helping_with_the_work(matcher, sentence, expected):
+    assert expected in ids(matcher.resolve([sentence])[0])

@@ -155,3 +155,7 @@ def test_score_frame_with_a_vacancy_agrees_with_match(matcher, vacancy):
 def test_an_advert_waiving_years_asks_for_none(matcher):
     v = matcher.vacancy("Account Manager\n- Quereinsteiger ohne mehrjährige Berufserfahrung willkommen\n- CRM")
     assert v.role.gates.min_years is None
+
+
+def test_years_label_first_are_the_vacancys_gate(matcher):
+    assert matcher.vacancy("Account Manager\n- Berufserfahrung: 3 Jahre\n- CRM").role.gates.min_years == 3
