@@ -50,8 +50,8 @@ COLLABORATING = frozenset("collaborated collaborating collaboration collaborate 
 # bei der Angebotserstellung` is helping with the work itself) (curated)
 SUPPORT_WORDS = frozenset("""
 unterstuetzung unterstuetzte unterstuetzt unterstuetzen zuarbeit assistenz assistentin assistent sekretaerin
-sekretaer berichtet berichtete berichten schnittstelle kontakt anleitung weitergeleitet support supported
-supporting assist assisted assisting assistant reporting reported reports under unter alongside liaison
+sekretaer berichtet berichtete berichten schnittstelle kontakt anleitung weitergeleitet supported supporting
+assist assisted assisting assistant reporting reported reports under unter alongside liaison
 """.split())
 _ARTICLES = frozenset("der die das des dem den the a an our unsere unserer unseren fuer for to an zur zum".split())
 # A skill's word and the word after it that together name something else: bookkeeping (`accounts
