@@ -35,24 +35,21 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
                         r"regional|lokal|global|fest|eigen|treu|mittelstaendisch)(?:e|er|en|es|em)?|complex|large|"
                         r"major|big|small|strategic|existing|important|local|long-term|loyal")  # bare German roots
-# Someone else's: what follows `Unterstützung der`, `Assistenz des`, `support the`, `reporting to`,
-# `used by the` is whom the person helps or serves (`Unterstützung der Vertriebsleitung` is no
-# leadership, `models used by the B2B sales team` no sales).
-SUPPORTING = frozenset((("unterstuetzung", "der"), ("unterstuetzung", "des"), ("assistenz", "der"), ("assistenz", "des"),
-                        ("zuarbeit", "fuer"), ("support", "the"), ("supporting", "the"), ("assist", "the"),
-                        ("assisting", "the"), ("assistant", "to"), ("reporting", "to"), ("reports", "to"),
-                        ("used", "by"), ("by", "the")))
 # Working alongside, not doing: `directly with`, `in enger Zusammenarbeit mit` (curated; a bare
 # `worked with CRM` is using it)
 COLLABORATING = frozenset("collaborated collaborating collaboration collaborate partnered partnering liaised liaising "
                           "directly closely zusammenarbeit zusammengearbeitet zusammenarbeiten eng enger engen".split())
-# Words whose object is someone else's work (after articles and `für`, `to`, `an` only: `Unterstützung
-# bei der Angebotserstellung` is helping with the work itself) (curated)
+# Someone else's: what follows `Unterstützung der`, `Zuarbeit für die`, `Supported the`, `reporting
+# to`, `Sekretärin der` is whom the person helps (`Unterstützung der Vertriebsleitung` is no
+# leadership); only across articles and `für`, `to`, `an`: `Unterstützung bei der
+# Angebotserstellung` is helping with the work itself (curated). `support` and `by` need an
+# article after them (`Sales Support, Back Office`, `leads by cold calling` are the person's own).
 SUPPORT_WORDS = frozenset("""
 unterstuetzung unterstuetzte unterstuetzt unterstuetzen zuarbeit assistenz assistentin assistent sekretaerin
 sekretaer berichtet berichtete berichten schnittstelle kontakt anleitung weitergeleitet supported supporting
 assist assisted assisting assistant reporting reported reports under unter alongside liaison
 """.split())
+BEFORE_AN_ARTICLE = frozenset(("support", "by"))  # `support the sales team`, `models used by the sales team`
 _ARTICLES = frozenset("der die das des dem den the a an our unsere unserer unseren fuer for to an zur zum".split())
 # A skill's word and the word after it that together name something else: bookkeeping (`accounts
 # payable`) or a group of people (`the customer's leadership team`, `management team`, `customer
@@ -101,16 +98,15 @@ WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt require
 def _not_own(words: list[str], start: int) -> bool:
     """Whether the words from `start` name whom the person supports (`Unterstützung der
     Vertriebsleitung`, `reporting to the`) or works with (`worked directly with our largest
-    clients' teams`, `in Zusammenarbeit mit dem Key Account Management`), not what the person does."""
-    if start >= 2 and (words[start - 2], words[start - 1]) in SUPPORTING:
-        return True
+    clients' teams`, `in Zusammenarbeit mit dem Key Account Management`), or only wishes to do,
+    not what the person does."""
     before = words[max(0, start - 4):start]
     if any(w in WISHES for w in before):
         return True
     if any(w in ("with", "mit") for w in before) and any(w in COLLABORATING for w in before):
         return True
-    for w in reversed(before):  # `Zuarbeit für die`, `Supported the`, `Berichtet an die`, `Sekretärin der`
-        if w in SUPPORT_WORDS:
+    for k, w in enumerate(reversed(before)):  # `Zuarbeit für die`, `Supported the`, `Sekretärin der`
+        if w in SUPPORT_WORDS or (w in BEFORE_AN_ARTICLE and k > 0):
             return True
         if w not in _ARTICLES:
             return False
