@@ -42,7 +42,7 @@ EXPERIENCE_FIRST = re.compile(
     r"\s*[:\-–]?\s*(?:(?:über|ueber|mehr\s+als|more\s+than|over|ca\.?)\s+)?\d{1,2}(?:[.,]\d)?\s*(?:\+\s*)?"
     r"(?:jahre?n?|years?|yrs?|monate?n?|months?)\.?\s*$", re.I)
 # Experience of life, travel or a stay abroad is no experience of work.
-_NOT_WORK = r"(?!lebens|auslands|reise|lebenserfahrung)"
+_NOT_WORK = r"(?!lebens|auslands|reise)"
 # Years of experience stated in a sentence: "with 7 years of experience in B2B sales", "4 Jahre
 # Vertriebserfahrung", "3 Jahre Erfahrungen im Verkauf". Possessive quantifiers (`*+`, `++`): a run
 # of spaces or a word is taken whole, never split between neighbouring quantifiers, so a crafted
