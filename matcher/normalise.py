@@ -23,6 +23,7 @@ _GENDER_BINNEN_MID = re.compile(r"(?<=[a-zäöüß])Innen(?=[a-zäöüß])")
 # OCR and machine translation render the binnen-I as a lower-case l ("VerkaufsrepräsentantIn"
 # arrives as "Verkaufsrepräsentantln"): fold that too, only word-finally after a lower-case letter
 # other than e, for "ln" ends no German word but the verbs in -eln (verhandeln, entwickeln).
+_GENDER_FEMININE = re.compile(r"(?<=[a-zäöüß]er)in(?:nen)?(?=\W|$)")  # Managerin, Beraterinnen: the agent noun
 _GENDER_OCR = re.compile(r"(?<=[a-df-zäöüß])ln(?=\W|$)")
 
 _NON_WORD = re.compile(r"[^0-9a-z+#]+")
@@ -39,6 +40,7 @@ def degender(text: str) -> str:
     text = _GENDER_SEPARATED.sub("", text)
     text = _GENDER_BINNEN_MID.sub("en", text)
     text = _GENDER_BINNEN_END.sub("", text)
+    text = _GENDER_FEMININE.sub("", text)
     return _GENDER_OCR.sub("", text)
 
 

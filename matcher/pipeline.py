@@ -60,6 +60,8 @@ BREAKS = frozenset("""elternzeit karenz mutterschutz sabbatical auszeit arbeitsl
 weltreise reise zivildienst wehrdienst pflegezeit leave break unemployed travel travelling""".split())
 PERIOD_REACH = 3  # a period dates a title at most this many items away, over employer and place
 TITLE_WORDS = 6  # longest role title looked for at the start of a line
+# Words of rank or reach before a title (curated): "Senior Key Account Manager" is a key account manager
+TITLE_SCOPES = frozenset("senior junior national global international regional strategic lead principal".split())
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
 CACHE_LIMIT = 500_000  # distinct item strings kept; cleared when full so memory stays bounded
 
@@ -231,10 +233,13 @@ class Pipeline:
         words = k.split()
         if not NOT_OWN_JOB.isdisjoint(words):  # "Account Manager gesucht", "Key Account Manager Assistenz"
             return None, ""
-        for n in range(min(len(words), TITLE_WORDS), 0, -1):
-            title = " ".join(words[:n])
-            if title in titles and (n >= 2 or len(words) == 1):
-                return titles[title][0], title
+        for start in (0, 1) if words and words[0] in TITLE_SCOPES else (0,):
+            # a scope before a title that names no role of its own: "Senior Key Account Manager",
+            # "National Key Account Manager" (a Senior Account Manager is a title of its own)
+            for n in range(min(len(words) - start, TITLE_WORDS), 0, -1):
+                title = " ".join(words[start:start + n])
+                if title in titles and (n >= 2 or len(words) == 1):
+                    return titles[title][0], title
         return None, ""
 
     def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:

@@ -305,3 +305,18 @@ def test_someone_elses_work_a_wish_or_a_negation_is_not_read(matcher, sentence, 
 ])
 def test_leading_and_helping_with_the_work(matcher, sentence, expected):
     assert expected in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("line, role", [
+    ("Senior Key Account Manager, Metro AG, 2016 - heute", "key-account-manager"),  # a scope before a title
+    ("National Key Account Manager, Rewe, 2016 - heute", "key-account-manager"),
+    ("Customer Success Managerin, SaaS GmbH, 2016 - heute", "customer-success-manager"),  # the feminine form
+    ("Senior Account Managerin, Firma GmbH, 2016 - heute", "senior-account-manager"),  # a title of its own
+])
+def test_title_lines_with_a_scope_or_a_feminine_form(matcher, line, role):
+    assert matcher.match(line + "\nCRM")[0].role.id == role
+
+
+def test_a_feminine_agent_noun_folds_to_the_title():
+    from matcher.normalise import key
+    assert key("Account Managerin") == key("Account Manager") and key("Beraterinnen") == key("Berater")

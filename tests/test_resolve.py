@@ -13,7 +13,7 @@ OWN_POSITIVES = [
     ("Beschwerdemanagment", {"Beschwerdemanagement"}),
     ("Neukundenaquise", {"Neukundenakquisition"}),
     ("Kundenbetreuungskentnisse", {"Kundenbetreuungskenntnisse"}),
-    ("Stammkundenbetreuerin", {"Stammkundenbetreuung"}),
+    ("Stammkundenbetreuerin", {"Stammkundenbetreuung", "Key Account Management"}),  # a BIS title of the KAM
     ("KEY ACCOUNT MANAGEMENT", {"Key Account Management"}),
     ("Key Account Managment", {"Key Account Management"}),
     ("Customer-Relationship-Management", {"Customer Relationship Management"}),

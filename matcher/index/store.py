@@ -33,7 +33,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 10  # bumped when reading code changes what the index stores (10: akquiriert meets Akquise only in compounds)
+FORMAT_VERSION = 11  # bumped when reading code changes what the index stores (11: Managerin folds to Manager)
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 
