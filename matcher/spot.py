@@ -52,16 +52,20 @@ assist assisted assisting assistant reporting reported reports under unter along
 BEFORE_AN_ARTICLE = frozenset(("support", "by"))  # `support the sales team`, `models used by the sales team`
 _ARTICLES = frozenset("der die das des dem den the a an our unsere unserer unseren fuer for to an zur zum".split())
 # A skill's word and the word after it that together name something else: bookkeeping (`accounts
-# payable`) or a group of people (`the customer's leadership team`, `management team`, `customer
-# care stakeholders`); only as written side by side, so `People leadership (team of 6)` stays
-# leadership (curated)
+# payable`), a group of people (`the customer's leadership team`, `management team`, `customer
+# care stakeholders`), a place or a job (`front office`, `office manager`) or a line manager
+# (`reporting to the Head of Sales`); only as written side by side, so `People leadership (team
+# of 6)` stays leadership (curated)
 OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadership|management)\s+teams?|"
                          r"(?:senior|executive|school|company|hospital|thought)\s+leadership|"
                          r"(?:relationships?\s+with|beziehungen\s+zu)\s+(?:(?:den|the|our|their|unseren)\s+)?"
                          r"(?:parents|eltern|colleagues|kollegen|patients|patienten|students|pupils|sch(?:ü|ue)lern|"
                          r"families|familien|residents|bewohnern|staff)|"
                          r"customer\s+(?:care|service|success)\s+(?:stakeholders?|leadership|leads)|"
-                         r"(?:sales|marketing)\s+stakeholders?)\b", re.I)
+                         r"(?:sales|marketing)\s+stakeholders?|"
+                         r"(?:front|box|home|post|head|branch)\s+office|office\s+(?:manager(?:in)?|assistant|assistenz)|"
+                         r"reporting\s+(?:directly\s+)?to\s+(?:the\s+|our\s+)?(?:head|ceo|cfo|coo|cso|vp|director|"
+                         r"managing|general|country|regional|sales\s+director))\b", re.I)
 # Words that stand between a German verb and its object without changing what the pair names
 # (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
 # manner (curated). A prepositional phrase may stand there too (`Neukunden im Mittelstand akquiriert`).

@@ -320,3 +320,12 @@ def test_title_lines_with_a_scope_or_a_feminine_form(matcher, line, role):
 def test_a_feminine_agent_noun_folds_to_the_title():
     from matcher.normalise import key
     assert key("Account Managerin") == key("Account Manager") and key("Beraterinnen") == key("Berater")
+
+
+@pytest.mark.parametrize("sentence, wrong", [
+    ("Office manager at a dental practice", "buerosoftware-anwendungskenntnisse"),  # a job, not the software
+    ("Front Office Supervisor", "buerosoftware-anwendungskenntnisse"),  # a place
+    ("Reporting to the Head of Sales", "reporting"),  # a line manager
+])
+def test_a_place_a_job_or_a_line_manager_is_no_skill(matcher, sentence, wrong):
+    assert wrong not in ids(matcher.resolve([sentence])[0])
