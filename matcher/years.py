@@ -81,8 +81,7 @@ _COUNT_WORDS = {
     "several": "3", "multiple": "3",
 }
 _ADJECTIVE_YEARS = {"ein": "1", "mehr": "3", "lang": "5", "zwei": "2", "drei": "3", "vier": "4", "fünf": "5",
-                    "fuenf": "5", "sechs": "6", "sieben": "7", "acht": "8", "neun": "9", "zehn": "10",
-                    "jahrelange": "5", "jahrelanger": "5", "jahrzehntelange": "10", "jahrzehntelanger": "10"}
+                    "fuenf": "5", "sechs": "6", "sieben": "7", "acht": "8", "neun": "9", "zehn": "10"}
 _SINGULAR = frozenset(("jahr", "year", "monat", "month"))
 _YEARS_IN_WORDS = re.compile(
     r"\b(?P<half>half\s+a\s+year|ein(?:em)?\s+halben?\s+jahre?s?)\b"  # six months
@@ -118,8 +117,10 @@ def years_in_figures(text: str) -> str:
                 n = f"{n},5"
             first = _COUNT_WORDS.get((m.group("from") or "").lower())
             return f"{first} bis {n} {unit}" if first else f"{m.group('pre') or ''}{n} {unit}"
-        adj = (m.group("adj") or m.group("long")).lower().rstrip("-")
-        return f"{adj if adj.isdigit() else _ADJECTIVE_YEARS.get(adj, '5')} Jahre "
+        if m.group("long"):  # jahrelang(e/en/er), jahrzehntelang
+            return "10 Jahre " if "zehnt" in m.group("long").lower() else "5 Jahre "
+        adj = m.group("adj").lower().rstrip("-")
+        return f"{adj if adj.isdigit() else _ADJECTIVE_YEARS[adj]} Jahre "
 
     return _YEARS_IN_WORDS.sub(figure, text)
 
