@@ -20,10 +20,10 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ":
 _GENDER_SEPARATED = re.compile(r"(?<=\w)(?:/-?|\*|:|_|\()(?:in|innen)\)?(?=\W|$)", re.IGNORECASE)
 _GENDER_BINNEN_END = re.compile(r"(?<=[a-zäöüß])(?:In|Innen)(?=\W|$)")
 _GENDER_BINNEN_MID = re.compile(r"(?<=[a-zäöüß])Innen(?=[a-zäöüß])")
+_GENDER_FEMININE = re.compile(r"(?<=[a-zäöüß]er)in(?:nen)?(?=\W|$)")  # Managerin, Beraterinnen: the agent noun
 # OCR and machine translation render the binnen-I as a lower-case l ("VerkaufsrepräsentantIn"
 # arrives as "Verkaufsrepräsentantln"): fold that too, only word-finally after a lower-case letter
 # other than e, for "ln" ends no German word but the verbs in -eln (verhandeln, entwickeln).
-_GENDER_FEMININE = re.compile(r"(?<=[a-zäöüß]er)in(?:nen)?(?=\W|$)")  # Managerin, Beraterinnen: the agent noun
 _GENDER_OCR = re.compile(r"(?<=[a-df-zäöüß])ln(?=\W|$)")
 
 _NON_WORD = re.compile(r"[^0-9a-z+#]+")

@@ -117,6 +117,11 @@ def _not_own(words: list[str], start: int) -> bool:
     return False
 
 
+def _negated(words: list[str], start: int) -> bool:
+    """A negation among the three words before `start` (`keine SAP-Kenntnisse`, `no CRM`)."""
+    return any(w in NEGATIONS for w in words[max(0, start - 3):start])
+
+
 def _waived(words: list[str], end: int) -> bool:
     after = words[end:end + 3]
     return len(after) >= 2 and after[0] in NEGATIONS and any(w in WAIVED for w in after[1:])
@@ -172,7 +177,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 continue
             if n == 1 and not _specific(window[0]):
                 continue
-            if any(w in NEGATIONS for w in words[max(0, i - 3):i]) or _waived(words, i + n) or _not_own(words, i):
+            if _negated(words, i) or _waived(words, i + n) or _not_own(words, i):
                 continue
             m = r.strict(" ".join(window))
             if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(
@@ -202,7 +207,7 @@ def _pairs_around_describing_words(r: "Resolver", words: list[str], taken: list[
     for i in range(len(words) - 2):
         if (taken[i] or taken[i + 2] or not DESCRIBING.fullmatch(words[i + 1])
                 or words[i] in FILLER or words[i + 2] in FILLER
-                or any(w in NEGATIONS for w in words[max(0, i - 3):i])):
+                or _negated(words, i)):
             continue
         m = r.strict(f"{words[i]} {words[i + 2]}")
         if m.comp is not None:
@@ -224,7 +229,7 @@ def _pairs_across_a_clause(r: "Resolver", words: list[str], taken: list[bool],
         if taken[i] or not _clause_word_may_pair(words[i]) or words[i] in CLAUSE_WORDS or _not_own(words, i):
             continue
         before = words[max(0, i - 4):i]
-        if any(w in NEGATIONS or w in PASSIVE for w in before[-3:] + [words[i]]):
+        if _negated(words, i) or words[i] in NEGATIONS or any(w in PASSIVE for w in before[-3:] + [words[i]]):
             continue
         verbal_noun = words[i].endswith(("ung", "ungen"))  # its object follows it: `Gewinnung neuer Kunden`
         if not verbal_noun and _in_a_phrase(before):
