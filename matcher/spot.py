@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .normalise import key, stem
 from .resolver import CONJUNCTIONS, Match
-from .vocab import (APTITUDE, CONTEXT_PREPOSITIONS, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL, QUALITY_SUFFIXES,
+from .vocab import (APTITUDE, CONTEXT_PREPOSITIONS, DESCRIBING, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL, QUALITY_SUFFIXES,
                     content_words, core, expand)
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,12 +29,6 @@ SPOT_EDGE = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUT
 SPOT_START = FILLER | frozenset(KNOWLEDGE) | frozenset(APTITUDE) | frozenset(NEUTRAL)
 _SUSPENDED_PAIR = re.compile(r"\b(\w{3,})-\s*(und|oder|and|or|&|,|/|bzw\.?|sowie)\s*([\w-]{4,})", re.IGNORECASE)
 MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous", "ful", "ing")  # adjectives, de/en
-# Describing words that may stand inside a skill's words (`complex deals`, `wichtiger Kunden`): a
-# closed list, German ones with their endings, so that no noun is ever skipped (curated)
-# ("neu", "new", "key" are not: they are part of what Neukunden and Key Accounts name)
-DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|strategisch|bestehend|international|national|"
-                        r"regional|lokal|global|fest|eigen|treu|mittelstaendisch)(?:e|er|en|es|em)?|complex|large|"
-                        r"major|big|small|strategic|existing|important|local|long-term|loyal")  # bare German roots
 # Working alongside, not doing: `directly with`, `in enger Zusammenarbeit mit` (curated; a bare
 # `worked with CRM` is using it)
 COLLABORATING = frozenset("collaborated collaborating collaboration collaborate partnered partnering liaised liaising "
@@ -64,7 +58,7 @@ OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadersh
                          r"customer\s+(?:care|service|success)\s+(?:stakeholders?|leadership|leads)|"
                          r"(?:sales|marketing)\s+stakeholders?|"
                          r"(?:front|box|home|post|head|branch)\s+office|office\s+(?:manager(?:in)?|assistant|assistenz)|"
-                         r"reporting\s+(?:directly\s+)?to\s+(?:the\s+|our\s+)?(?:head|ceo|cfo|coo|cso|vp|director|"
+                         r"(?:reporting|reported|(?<![a-z] )reports)\s+(?:directly\s+)?to\s+(?:the\s+|our\s+)?(?:head|ceo|cfo|coo|cso|vp|director|"
                          r"managing|general|country|regional|sales\s+director))\b", re.I)
 # Words that stand between a German verb and its object without changing what the pair names
 # (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
@@ -154,10 +148,12 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 taken[c - 1] = True
                 found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
                               Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
-    # Words the tree knows (a stem or core of some label's word, or a filler); a window of
-    # unknown words cannot match by any strict step except a compound, so it is not looked up.
+    # Words the tree knows (a stem or core of some label's word, a filler or a describing word);
+    # a window of unknown words cannot match by any strict step except a compound, so it is not
+    # looked up.
     vocab = r.ix.word_stems
-    known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab for w in words]
+    known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab or DESCRIBING.fullmatch(w) is not None
+             for w in words]
     starts = r.ix.compact_starts
     for n in range(min(SPOT_WINDOW, len(words)), 0, -1):
         if n == 1:  # before single words, the pairs around a describing word and across a clause

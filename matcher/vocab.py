@@ -9,6 +9,7 @@ change here changes all three together. Every list is curated linguistic knowled
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .normalise import key, stem
@@ -111,9 +112,31 @@ def bag_key(sk: str) -> str:
     return " ".join(sorted(lead) + [head])
 
 
+# Describing words that may stand inside a skill's words (`complex deals`, `wichtiger Kunden`) or
+# before a group of people (`ein kleines Team führen`, `lead a growing team`): a closed list,
+# German ones with their endings, so that no noun is ever skipped (curated) ("neu", "new", "key"
+# are not: they are part of what Neukunden and Key Accounts name)
+DESCRIBING = re.compile(r"(?:komplex|wichtig|langfristig|gross|klein|strategisch|bestehend|international|national|"
+                        r"regional|lokal|global|fest|eigen|treu|mittelstaendisch|wachsend|motiviert|engagiert|"
+                        r"interdisziplinaer|schlagkraeftig|ganz|gesamt)(?:e|er|en|es|em)?|complex|large|"
+                        r"major|big|small|strategic|existing|important|local|long-term|loyal|growing|whole|entire|"
+                        r"dedicated|motivated|diverse|remote|virtual|cross|functional|performing|talented")
+# the words for a group of people that DESCRIBING may stand before and not be content
+GROUP_NOUNS = frozenset("team teams mitarbeiter mitarbeitern mitarbeitende mitarbeitenden staff employees".split())
+
+
 def content_words(k: str) -> list[str]:
-    """Words that name the skill: no fillers, no quality words, no numbers (`Führung von 8 Managern`)."""
-    return [t for t in k.split() if t not in FILLER and t not in NEUTRAL and not t.isdigit()]
+    """Words that name the skill: no fillers, no quality words, no numbers (`Führung von 8 Managern`),
+    no describing words before a group of people (`lead a small team` is `lead a team`): they
+    say what the team is like, not what the work is."""
+    words = [t for t in k.split() if t not in FILLER and t not in NEUTRAL and not t.isdigit()]
+    if not GROUP_NOUNS.intersection(words):
+        return words
+    out: list[str] = []
+    for t in reversed(words):  # a run of describing words before the group's word: `small international team`
+        if not (out and DESCRIBING.fullmatch(t) and (out[-1] in GROUP_NOUNS or DESCRIBING.fullmatch(out[-1]))):
+            out.append(t)
+    return out[::-1]
 
 
 def core(k: str) -> tuple[str, str | None]:

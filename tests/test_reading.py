@@ -326,6 +326,22 @@ def test_a_feminine_agent_noun_folds_to_the_title():
     ("Office manager at a dental practice", "buerosoftware-anwendungskenntnisse"),  # a job, not the software
     ("Front Office Supervisor", "buerosoftware-anwendungskenntnisse"),  # a place
     ("Reporting to the Head of Sales", "reporting"),  # a line manager
+    ("Reports to the Director of Sales", "reporting"),
+    ("Managed 6 direct reports", "reporting"),  # the people one leads
 ])
 def test_a_place_a_job_or_a_line_manager_is_no_skill(matcher, sentence, wrong):
     assert wrong not in ids(matcher.resolve([sentence])[0])
+
+
+@pytest.mark.parametrize("sentence", [
+    "Lead a small team of account executives", "Du leitest ein kleines Team", "manage a small team",
+    "Führung eines wachsenden Teams", "lead a cross-functional team", "Teamverantwortung", "5 direct reports",
+])
+def test_a_word_describing_the_team_does_not_hide_the_leadership(matcher, sentence):
+    assert "mitarbeiterfuehrung" in ids(matcher.resolve([sentence])[0])
+
+
+def test_describing_words_stay_where_they_name_the_skill(matcher):
+    # only before a word for a group of people: `large customers` is Key Account Management
+    assert ids(matcher.resolve(["large customers"])[0]) == ["key-account-management"]
+    assert "reporting" in ids(matcher.resolve(["weekly reports to the director"])[0])

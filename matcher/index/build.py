@@ -11,7 +11,7 @@ import numpy as np
 from ..model import Data
 from ..normalise import key, stem
 from ..score import ANCESTOR_CREDIT, DESCENDANT_CREDIT, LINK_CREDIT
-from ..vocab import FILLER, NEUTRAL, bag_key, core, expand, stem_key
+from ..vocab import FILLER, NEUTRAL, bag_key, content_words, core, expand, stem_key
 from . import tfidf
 from .lookup import Index
 
@@ -67,6 +67,11 @@ def build_index(data: Data, fp: str) -> Index:
             entry = (cls, pos)
             if entry not in cores.setdefault(c, []):
                 cores[c].append(entry)
+
+    # each label also without its fillers, as the resolver probes a phrase (`manage a small team`
+    # meets `managing a team`); after every whole label, so that none of them is shadowed
+    for k, pos in surface:
+        stems.setdefault(stem_key(" ".join(content_words(k))), pos)
 
     key_stems = [tuple(stem(t) for t in k.split() if t not in FILLER and t not in NEUTRAL) for k in keys]
     token_positions: dict[str, list[int]] = {}
