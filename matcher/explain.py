@@ -13,9 +13,9 @@ import numpy as np
 
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .results import Evidence, Gate, Missing, PlanStep, RoleMatch, Shown
+from .gates import LISTED_NO_LEVEL, STATUS, gate_specs
 from .score import (
-    BANDS, LISTED_NO_LEVEL, STATUS, Candidates, Scores, anchor, gap_order, gate_specs, helpful_courses, learning_plan,
-    requirement_credit,
+    BANDS, Candidates, Scores, anchor, gap_order, helpful_courses, learning_plan, requirement_credit,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,7 +97,10 @@ def _path(ix: "Index", target: int, via: int) -> str:
 def _gates(ix: "Index", r: int, scores: Scores, cands: Candidates, years: float | None) -> tuple[Gate, ...]:
     out: list[Gate] = []
     for spec, code in zip(gate_specs(ix, r), scores.gates[r][0].tolist()):
-        if spec.name == "years":
+        if spec.name == "shows":
+            shown = float(scores.credit[0, spec.column])
+            found = f"{shown:.2f}" if shown > 0 else None
+        elif spec.name == "years":
             found = None if years is None else f"{years:g}"
         elif spec.name == "language":
             level = int(cands.languages[0, spec.column])

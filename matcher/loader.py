@@ -18,13 +18,13 @@ from typing import Any
 from .errors import DataError
 from .model import (
     CEFR_LEVELS, EDUCATION_LEVELS, KINDS, REUSE, SECTION_WEIGHTS, TIERS, Alias, Competency, Course, Data, Gates,
-    LanguageRequirement, Practice, Role, SalaryBand, section_weight,
+    LanguageRequirement, Practice, Role, section_weight,
 )
 from .normalise import key
 from .overlay import SourceFile, data_files
 from .links import read_links, symmetric_links
 from .tiers import Entry, assemble, requirement_entries, tier_of
-from .yamlfile import data_text, number_in, opt_text, parse_yaml, short
+from .yamlfile import data_text, number_in, opt_text, parse_yaml, salary_band, short
 
 ID_PATTERN = re.compile(r"\A[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: no trailing newline
 COURSE_KINDS = ("deepening", "advancement", "cross-cutting", "certificate", "training")
@@ -295,19 +295,24 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
     if education is not None and education not in EDUCATION_LEVELS:
         problems.append(f"{where}: gates.education {short(education)} is not one of {list(EDUCATION_LEVELS)}.")
         education = None
+    core_ids = {r.competency_id for r in reqs if r.tier == "core"}
+    shows = g.get("shows")
+    if shows is not None and (shows not in core_ids or not isinstance(g.get("shows_source"), str)):
+        problems.append(f"{where}: gates.shows {short(shows)} must name one of the role's core requirements, with "
+                        "shows_source. Fix: e.g. 'shows: mitarbeiterfuehrung' and 'shows_source: \"<seed> § <section>\"'.")
+        shows = None
     quals = g.get("qualification_levels") or {}
     gates = Gates(
-        min_years=min_years, education=education, education_note=opt_text(g.get("education_note")),
+        min_years=min_years, education=education, education_note=opt_text(g.get("education_note")), shows=shows,
         qualification_levels=_strings(quals.get("de") if isinstance(quals, dict) else quals),
         sources={k: v for k, v in g.items() if k.endswith("source") and isinstance(v, str)},
     )
-    salary = [band for band in (_salary_band(s, where, problems) for s in _as_list(doc.get("salary"))) if band]
+    salary = [band for band in (salary_band(s, where, problems) for s in _as_list(doc.get("salary"))) if band]
     career = _mapping(doc, "career", where, problems)
     practice = _mapping(doc, "practice", where, problems)
     texts = [practice.get("id"), practice.get("source"), *([practice["note"]] if "note" in practice else [])]
     if isinstance(doc.get("practice"), dict) and (set(practice) - {"id", "source", "note"} or not all(
-            isinstance(t, str) and t.strip() for t in texts)
-            or practice["id"] not in {r.competency_id for r in reqs if r.tier == "core"}):
+            isinstance(t, str) and t.strip() for t in texts) or practice["id"] not in core_ids):
         problems.append(f"{where}: practice {short(practice)} must name one of the role's core requirements (id), the "
                         "source that says so, and optionally a note. Fix: e.g. 'practice: {id: key-account-management, "
                         "source: \"<seed> § <section>\"}'.")
@@ -337,28 +342,6 @@ def _mapping(doc: dict, name: str, where: str, problems: list[str]) -> dict:
     return value
 
 
-SALARY_NUMBERS = ("min", "max", "average")
-SALARY_TEXTS = ("currency", "period", "country", "source", "label", "note")
-
-
-def _salary_band(s: Any, where: str, problems: list[str]) -> SalaryBand | None:
-    fix = "Fix: e.g. '- {min: 38000, max: 52000, currency: EUR, period: annual, country: AT, source: ...}'."
-    if not isinstance(s, dict):
-        problems.append(f"{where}: salary band {short(s)} is not a mapping. {fix}")
-        return None
-    unknown = [k for k in s if k not in (*SALARY_NUMBERS, *SALARY_TEXTS, "gross")]
-    missing = [k for k in ("currency", "period", "country", "source") if not s.get(k)]
-    numbers = {k: number_in(s[k], 0.0, 1e9) for k in SALARY_NUMBERS if s.get(k) is not None}
-    bad = [k for k, v in numbers.items() if v is None]
-    if unknown or missing or bad:
-        problems.append(f"{where}: salary band {short(s)}: " + "; ".join(
-            x for x in (f"unknown fields {unknown}" if unknown else "", f"missing {missing}" if missing else "",
-                        f"{bad} must be amounts from 0 to 1e9" if bad else "") if x) + f". {fix}")
-        return None
-    texts = {k: data_text(s[k]) for k in SALARY_TEXTS if s.get(k) is not None}
-    return SalaryBand(**texts, **numbers, gross=bool(s.get("gross", True)))  # type: ignore[arg-type]
-
-
 def role_to_yaml(role: Role) -> dict[str, Any]:
     """A loaded role back in the data format: the inverse of `_read_role` (a test proves the round trip).
 
@@ -376,7 +359,7 @@ def role_to_yaml(role: Role) -> dict[str, Any]:
                         for lr in role.languages]
     g = role.gates
     gates: dict[str, Any] = {k: v for k, v in (("min_years", g.min_years), ("education", g.education),
-                                                 ("education_note", g.education_note)) if v is not None}
+                                                 ("education_note", g.education_note), ("shows", g.shows)) if v is not None}
     gates.update(g.sources)
     if g.qualification_levels:
         gates["qualification_levels"] = {"de": list(g.qualification_levels)}

@@ -181,6 +181,9 @@ class Gates:
     education_note: str | None = None
     qualification_levels: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
+    # a core competency without any evidence of which the role is not what someone does
+    # (a supervisor leads staff): score.py ranks the role after the others
+    shows: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,7 +231,7 @@ class Role:
                 {"id": lr.competency_id, "level": lr.level, "required": lr.required, "source": lr.source}
                 for lr in self.languages
             ],
-            "gates": {"min_years": self.gates.min_years, "education": self.gates.education,
+            "gates": {"min_years": self.gates.min_years, "education": self.gates.education, "shows": self.gates.shows,
                       "qualification_levels": list(self.gates.qualification_levels)},
             "career_next": list(self.career_next),
             "salary": [s.to_dict() for s in self.salary],

@@ -34,9 +34,8 @@ from .parse import is_goal, level_of, parse_item, split_items
 from .years import MAX_YEARS
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
-from .score import (
-    LISTED_NO_LEVEL, NOT_LISTED, PRACTICE_CREDIT, PRACTICE_MIN_YEARS, Candidates, Scores, credits, evaluate,
-)
+from .gates import LISTED_NO_LEVEL, NOT_LISTED
+from .score import PRACTICE_CREDIT, PRACTICE_MIN_YEARS, Candidates, Scores, credits, evaluate
 from .spot import spot
 from .vocab import content_words, is_heading
 

@@ -142,14 +142,15 @@ class Missing:
 
 @dataclass(frozen=True)
 class Gate:
-    """A condition that is not a skill: years, a language level, education."""
+    """A condition that is not a skill's coverage: a competency the role must show at all, years,
+    a language level, education."""
 
-    name: str  # "years" | "language" | "education"
+    name: str  # "shows" | "years" | "language" | "education"
     status: str  # "met" | "unmet" | "unknown"
     required: str
     found: str | None
     mandatory: bool = True  # False for "preferred" (e.g. English for a key account manager)
-    subject: str | None = None  # the language id for language gates
+    subject: str | None = None  # the language id for language gates, the competency id for "shows"
     source: str | None = None
 
     def to_dict(self) -> dict:

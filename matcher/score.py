@@ -46,7 +46,9 @@ counts all of them as core; one without further ones has fit = 100 x r. The band
 says aloud: `ready` from READY points with no mandatory gate unmet, `close` from CLOSE points,
 `far` below.
 
-Best role: roles within NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
+Best role: a role whose must-show competency (`gates.py`) nothing shows is held back while
+another role has a fit: it comes after that group, among the rest by its fit. The other roles within
+NEAR_POINTS of the top fit are one group; in it, fewer unmet mandatory
 gates first, then the roles whose years the evidence meets (or that ask none; 0 is a stated entry
 level) before those whose years are not shown, the more years missing the later: without
 evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
@@ -69,7 +71,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from .model import CEFR_LEVELS, EDUCATION_LEVELS
+from .gates import gate_arrays
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
@@ -92,13 +94,6 @@ PLAN_STEPS = 3
 PLAN_MIN_GAIN = 0.5  # fit points: a course adding less is not worth recommending
 COURSES_PER_GAP = 3
 
-# Gate statuses as small integers in the arrays; names in results and outputs.
-MET, UNMET, UNKNOWN = 0, 1, 2
-STATUS = ("met", "unmet", "unknown")
-LISTED_NO_LEVEL = -2  # a language listed without a level
-NOT_LISTED = -3  # a language not named at all: below LISTED_NO_LEVEL, so that max() prefers any mention
-
-
 @dataclass(frozen=True)
 class Candidates:
     """What scoring needs of each candidate (one row each), as arrays.
@@ -119,19 +114,6 @@ class Candidates:
 
     def __len__(self) -> int:
         return int(self.evidence.shape[0])
-
-
-@dataclass(frozen=True)
-class GateSpec:
-    """One gate of one role: what it asks, as the arrays compare it."""
-
-    name: str  # "years" | "language" | "education"
-    required: str
-    need: float  # years, or a level index
-    mandatory: bool = True
-    subject: str | None = None
-    column: int = -1  # the language's column in Candidates.languages
-    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -260,39 +242,9 @@ def role_positions(ix: "Index", role_ids: Sequence[str] = ()) -> tuple[int, ...]
     return tuple(sorted(ix.role_ids.index(r) for r in role_ids)) if role_ids else tuple(range(len(ix.role_ids)))
 
 
-def gate_specs(ix: "Index", r: int) -> tuple[GateSpec, ...]:
-    """The gates of role `r`, in the order results list them: years, languages, education."""
-    role = ix.data.roles[ix.role_ids[r]]
-    g = role.gates
-    out: list[GateSpec] = []
-    if g.min_years is not None and g.min_years > 0:
-        out.append(GateSpec("years", f">= {g.min_years:g}", float(g.min_years), source=g.sources.get("min_years_source")))
-    for lr in role.languages:
-        out.append(GateSpec("language", lr.level, float(CEFR_LEVELS.index(lr.level)), lr.required, lr.competency_id,
-                            ix.language_ids.index(lr.competency_id), lr.source))
-    if g.education is not None:
-        out.append(GateSpec("education", g.education, float(EDUCATION_LEVELS.index(g.education)),
-                            source=g.sources.get("education_source")))
-    return tuple(out)
-
-
-def gate_status(spec: GateSpec, cands: Candidates) -> np.ndarray:
-    """Status code per candidate: met when the evidence reaches the need, unknown when absent."""
-    if spec.name == "years":
-        have = cands.years
-        known = ~np.isnan(have)
-    elif spec.name == "language":
-        have = cands.languages[:, spec.column].astype(np.float64)
-        known = have >= 0
-    else:
-        have = cands.education.astype(np.float64)
-        known = have >= 0
-    return np.where(known, np.where(have >= spec.need, MET, UNMET), UNKNOWN).astype(np.int8)
-
-
 def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarray,
                chosen: Sequence[int], core: np.ndarray | None = None,
-               further: np.ndarray | None = None) -> np.ndarray:
+               further: np.ndarray | None = None, unshown: np.ndarray | None = None) -> np.ndarray:
     """Role positions per candidate, best first, by the best-role rule (module docstring); equal
     fits (all 0 for a text that shows no core at all) then by more core, then more further
     coverage, fewer unmet gates and role id. Values are compared rounded to 1e-6 so float noise
@@ -301,7 +253,12 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     id_rank = np.argsort(np.argsort(np.asarray(ix.role_ids, dtype=object)[cols]))
     f = np.round(fit[:, cols], 6)
     u = unmet[:, cols]
-    near = f >= (f.max(axis=1, keepdims=True) - NEAR_POINTS if cols.size else f)
+    # a role whose must-show competency nothing shows is not the best one while another has a fit:
+    # the group is formed around the best of the others, and it follows the group by its fit
+    x = np.zeros_like(f, dtype=bool) if unshown is None else unshown[:, cols]
+    after = x & (np.where(x, 0.0, f).max(axis=1, keepdims=True) > 0 if cols.size else x)
+    top = np.where(after, -np.inf, f).max(axis=1, keepdims=True) if cols.size else f
+    near = (f >= top - NEAR_POINTS) & ~after
     need = np.array([ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()], dtype=np.float64)[None, :]
     shown = np.nan_to_num(years, nan=0.0)[:, None]
     # years not shown (unknown or fewer): after every role whose years are met or that asks none
@@ -326,17 +283,8 @@ def evaluate(ix: "Index", cands: Candidates, chosen: Sequence[int]) -> Scores:
     if cands.implied is not None:
         credit = np.maximum(credit, cands.implied)
     fit, core, further = fits(ix, credit)
-    n_roles = len(ix.role_ids)
-    unmet = np.zeros((len(cands), n_roles), dtype=np.int64)
-    gates: list[np.ndarray] = []
-    for r in range(n_roles):
-        specs = gate_specs(ix, r)
-        status = (np.stack([gate_status(s, cands) for s in specs], axis=1) if specs
-                  else np.zeros((len(cands), 0), dtype=np.int8))
-        mandatory = np.array([s.mandatory for s in specs], dtype=bool)
-        unmet[:, r] = ((status == UNMET) & mandatory).sum(axis=1)
-        gates.append(status)
-    order = rank_roles(ix, fit, unmet, cands.years, chosen, core, further)
+    gates, unmet, unshown = gate_arrays(ix, cands, credit)
+    order = rank_roles(ix, fit, unmet, cands.years, chosen, core, further, unshown)
     return Scores(credit, fit, core, further, tuple(gates), unmet, tuple(chosen), order)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .model import SalaryBand
 from .normalise import clean
 from .overlay import SourceFile
 
@@ -129,3 +130,26 @@ def parse_yaml(f: SourceFile, problems: list[str]) -> Any:
                         "Fix: see the data format in the README.")
         return None
     return doc
+
+
+SALARY_NUMBERS = ("min", "max", "average")
+SALARY_TEXTS = ("currency", "period", "country", "source", "label", "note")
+
+
+def salary_band(s: Any, where: str, problems: list[str]) -> SalaryBand | None:
+    """A role's salary band, its amounts and texts checked, or None with the problem noted."""
+    fix = "Fix: e.g. '- {min: 38000, max: 52000, currency: EUR, period: annual, country: AT, source: ...}'."
+    if not isinstance(s, dict):
+        problems.append(f"{where}: salary band {short(s)} is not a mapping. {fix}")
+        return None
+    unknown = [k for k in s if k not in (*SALARY_NUMBERS, *SALARY_TEXTS, "gross")]
+    missing = [k for k in ("currency", "period", "country", "source") if not s.get(k)]
+    numbers = {k: number_in(s[k], 0.0, 1e9) for k in SALARY_NUMBERS if s.get(k) is not None}
+    bad = [k for k, v in numbers.items() if v is None]
+    if unknown or missing or bad:
+        problems.append(f"{where}: salary band {short(s)}: " + "; ".join(
+            x for x in (f"unknown fields {unknown}" if unknown else "", f"missing {missing}" if missing else "",
+                        f"{bad} must be amounts from 0 to 1e9" if bad else "") if x) + f". {fix}")
+        return None
+    texts = {k: data_text(s[k]) for k in SALARY_TEXTS if s.get(k) is not None}
+    return SalaryBand(**texts, **numbers, gross=bool(s.get("gross", True)))  # type: ignore[arg-type]

@@ -83,6 +83,10 @@ courses:
                               "career: {next: [ghost]}\n", "unknown role 'ghost'"),
     ("profiles/c.yaml", "courses:\n  - {id: c1, title_de: C, kind: training, develops: [ghost], source: s}\n",
      "unknown competency ids"),
+    ("profiles/roles/r.yaml", "id: r\ntitle: {de: R}\nrequirements:\n  - {id: reporting, tier: core, weight: 1}\n"
+                              "gates: {shows: mitarbeiterfuehrung, shows_source: s}\n", "gates.shows 'mitarbeiterfuehrung'"),
+    ("profiles/roles/r.yaml", "id: r\ntitle: {de: R}\nrequirements:\n  - {id: reporting, tier: core, weight: 1}\n"
+                              "gates: {shows: reporting}\n", "with shows_source"),
 ])
 def test_validation_errors_name_file_entry_and_fix(tmp_path, rel, text, expected):
     path = write(tmp_path, rel, text)

@@ -303,6 +303,37 @@ def test_years_decide_between_steps_of_one_ladder_not_between_jobs(index):
     assert ladders[r["key-account-manager"]] != ladders[r["account-supervisor"]]
 
 
+def test_a_supervisor_who_shows_no_leading_is_not_the_best_role(matcher):
+    """The Account Supervisor must show leading staff (seed 002: "eine Führungskraft"). Without
+    it the role keeps its fit, is not ready and does not come first while another role has a fit;
+    with it, the same CV makes the supervisor the best role."""
+    care = "Kundenbetreuung im Vertrieb, CRM, Beratung von Kunden, Projektmanagement"
+    without = {r.role.id: r for r in matcher.match(care)}
+    sup = without["account-supervisor"]
+    assert sup.fit == max(r.fit for r in without.values())  # the highest fit ...
+    assert matcher.match(care)[0].role.id != "account-supervisor"  # ... yet not the best role
+    assert [(g.name, g.status, g.subject) for g in sup.gates][0] == ("shows", "unmet", "mitarbeiterfuehrung")
+    assert sup.band != "ready" and sup.unmet_gates
+    led = matcher.match(care + ", Teamleitung")
+    assert led[0].role.id == "account-supervisor" and led[0].gates[0].status == "met"
+    assert led[0].fit > sup.fit
+
+
+def test_a_held_back_role_is_still_first_when_no_other_role_has_a_fit(index):
+    """Held back only while another role has a fit: a text that shows nothing else keeps it first."""
+    ids = index.role_ids
+    r = {rid: ids.index(rid) for rid in ids}
+    fit = np.zeros((2, len(ids)))
+    fit[:, r["account-supervisor"]] = 20.0
+    fit[1, r["customer-success-manager"]] = 3.0
+    unshown = np.zeros_like(fit, dtype=bool)
+    unshown[:, r["account-supervisor"]] = True
+    order = rank_roles(index, fit, unshown.astype(np.int64), np.array([np.nan, np.nan]), tuple(range(len(ids))),
+                       unshown=unshown)
+    assert ids[order[0, 0]] == "account-supervisor"
+    assert ids[order[1, 0]] == "customer-success-manager"
+
+
 def test_bundled_sample_cv_is_ready_for_key_account(matcher):
     text = (Path(__file__).resolve().parent.parent / "examples" / "cv_key_account.txt").read_text(encoding="utf-8")
     best = matcher.match(text)[0]

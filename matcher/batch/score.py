@@ -17,7 +17,8 @@ import numpy as np
 
 from ..limits import MAX_CELL_CHARS
 from ..years import years_value
-from ..score import BANDS, STATUS, GateSpec, Scores, gap_order, gate_specs, helpful_courses
+from ..gates import STATUS, GateSpec, gate_specs
+from ..score import BANDS, Scores, gap_order, helpful_courses
 from .read import KEEP
 from .summary import Tally, tally
 
@@ -164,6 +165,8 @@ def _target_role_columns(p: "Pipeline", scores: Scores, best: np.ndarray, ok: np
 
 
 def _gate_name(ix: "Index", spec: "GateSpec") -> str:
+    if spec.name == "shows":
+        return f"shows {spec.required}"
     if spec.name == "years":
         return f"years {spec.required}"
     if spec.name == "language":

@@ -39,7 +39,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "plan": "Lernplan für {role} ({fit} % jetzt; ein Kurs zählt {c} der Praxis in dem, was er lehrt):",
         "next": "Nächster Karriereschritt von {a}: {b} ({fit} %); größte Lücken: {gaps}",
         "unread": "Nicht erkannt (nicht gezählt):", "closest": "am ähnlichsten",
-        "gate": {"years": "Jahre", "education": "Ausbildung"}, "none": "-",
+        "gate": {"shows": "zeigt", "years": "Jahre", "education": "Ausbildung"}, "none": "-",
         "explain": "{role}: Passung {fit} % ({band}); Kern {core} %, weitere {further}",
         "formula": "Passung = Bereitschaft(Kern) x ({a} + {b} x Bonus der weiteren); siehe 'How the fit is computed' "
                    "im README.",
@@ -66,7 +66,7 @@ LABELS: dict[str, dict[str, Any]] = {
         "plan": "Learning plan for {role} ({fit}% now; a course counts {c} of practice in what it teaches):",
         "next": "Next career step from {a}: {b} ({fit}%); top gaps: {gaps}",
         "unread": "Not recognised (not counted):", "closest": "closest",
-        "gate": {"years": "years", "education": "edu"}, "none": "-",
+        "gate": {"shows": "shows", "years": "years", "education": "edu"}, "none": "-",
         "explain": "{role}: fit {fit}% ({band}); core {core}%, further {further}",
         "formula": "fit = readiness(core) x ({a} + {b} x further bonus); see 'How the fit is computed' in the README.",
         "anchor": "Cross-sector core skills (‡) count {p}%: in full once half of the role's own core is shown.",
@@ -135,6 +135,9 @@ def _gate_text(match: "RoleMatch", lang: str, short: bool = True) -> str:
         if g.name == "language" and g.subject:
             name = (g.subject[:2].upper() if g.subject != "deutsch" else "DE") if short else g.subject.capitalize()
         need = LABELS[lang]["edu"].get(g.required, g.required) if g.name == "education" else g.required
+        if g.name == "shows":  # the competency in the reader's language, as the gaps name it
+            need = next((x.competency.label(lang) for x in (*match.matched, *match.missing)
+                         if x.competency.id == g.subject), need)
         parts.append(f"{marks[g.status]}{name}{'' if g.mandatory else '*'} {need.replace('>=', '≥')}")
     return (", " if short else " · ").join(parts) or "-"
 

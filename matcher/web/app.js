@@ -15,7 +15,7 @@ const TEXT = {
     core: "Kernanforderungen", further: "Weitere", gates: "Voraussetzungen", missing: "Es fehlt",
     coreTag: "Kern", furtherTag: "weitere", anchor: "Branchenübergreifendes zählt", courses: "Kurse", plan: "Lernplan", after: "danach",
     next: "Nächster Karriereschritt", noMissing: "Nichts Wesentliches.", noGates: "Keine.",
-    gateNames: { years: "Jahre Berufserfahrung", education: "Ausbildung", language: "Sprache" },
+    gateNames: { shows: "zeigt", years: "Jahre Berufserfahrung", education: "Ausbildung", language: "Sprache" },
     status: { met: "erfüllt", unmet: "nicht erfüllt", unknown: "nicht angegeben" },
     preferred: "erwünscht", found: "angegeben",
     readTitle: "So wurde jede Zeile gelesen", notRead: "nicht erkannt", closest: "am ähnlichsten",
@@ -35,7 +35,7 @@ const TEXT = {
     core: "Core requirements", further: "Further", gates: "Conditions", missing: "Missing",
     coreTag: "core", furtherTag: "further", anchor: "cross-sector counts", courses: "Courses", plan: "Learning plan", after: "then",
     next: "Next career step", noMissing: "Nothing essential.", noGates: "None.",
-    gateNames: { years: "years of experience", education: "education", language: "language" },
+    gateNames: { shows: "shows", years: "years of experience", education: "education", language: "language" },
     status: { met: "met", unmet: "not met", unknown: "not stated" },
     preferred: "preferred", found: "stated",
     readTitle: "How each line was read", notRead: "not recognised", closest: "closest",
@@ -84,10 +84,11 @@ function setLang(next) {
   if (last) render(last);
 }
 
-function gateText(g) {
+function gateText(g, r) {
   const mark = { met: "✓", unmet: "✗", unknown: "?" }[g.status];
   const name = g.name === "language" ? g.subject.charAt(0).toUpperCase() + g.subject.slice(1) : t().gateNames[g.name];
-  const need = g.name === "education" ? (t().edu[g.required] || g.required) : g.required;
+  const shown = g.name === "shows" && [...r.matched, ...r.missing].find((x) => x.competency.id === g.subject);
+  const need = g.name === "education" ? (t().edu[g.required] || g.required) : (shown ? label(shown.competency) : g.required);
   const extra = g.mandatory ? "" : ` (${t().preferred})`;
   const found = g.found ? `; ${t().found}: ${g.name === "education" ? (t().edu[g.found] || g.found) : g.found}` : "";
   return el("li", { class: `gate ${g.status}` }, el("span", { class: "mark", "aria-hidden": "true", text: mark }),
@@ -106,7 +107,7 @@ function card(r, rank, next) {
     `${t().core}: ${r.core_matched}/${r.core_count} (${num(r.core, 0)} %)` +
     (r.further != null ? ` · ${t().further}: ${num(r.further, 0)} %` : "") +
     (r.anchor != null && r.anchor < 1 ? ` · ${t().anchor}: ${num(100 * r.anchor, 0)} %` : "") });
-  const gates = el("ul", { class: "gates" }, ...(r.gates.length ? r.gates.map(gateText) : [el("li", { text: t().noGates })]));
+  const gates = el("ul", { class: "gates" }, ...(r.gates.length ? r.gates.map((g) => gateText(g, r)) : [el("li", { text: t().noGates })]));
   const missing = el("ul", { class: "missing" });
   for (const m of r.missing.slice(0, 6)) {
     const courses = m.courses.slice(0, 2).map((c) => (lang === "en" ? c.title_en : c.title_de) || c.title_de);
