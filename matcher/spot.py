@@ -203,7 +203,7 @@ def _pairs_around_describing_words(r: "Resolver", words: list[str], taken: list[
     for i in range(len(words) - 2):
         if (taken[i] or taken[i + 2] or not DESCRIBING.fullmatch(words[i + 1])
                 or words[i] in FILLER or words[i + 2] in FILLER
-                or _negated(words, i)):
+                or _negated(words, i) or _not_own(words, i)):
             continue
         m = r.strict(f"{words[i]} {words[i + 2]}")
         if m.comp is not None:

@@ -293,6 +293,7 @@ def test_working_alongside_is_not_doing(matcher):
     ("Looking to move into key account management", "key-account-management"),
     ("Built strong relationships with parents", "pflege-von-kundenbeziehungen"),
     ("Ein Team, das von der Pflegedirektion geleitet wird", "mitarbeiterfuehrung"),
+    ("Zuarbeit für die Betreuung wichtiger Kunden", "kundenbetreuungskenntnisse"),  # a pair around a describing word
 ])
 def test_someone_elses_work_a_wish_or_a_negation_is_not_read(matcher, sentence, wrong):
     assert wrong not in ids(matcher.resolve([sentence])[0])
