@@ -18,7 +18,7 @@ from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .dates import find_span, join_cut_ranges
 from .normalise import clean, key
-from .years import (EXPERIENCE_FIRST, EXPERIENCE_HEAD, EXPERIENCE_IN_SENTENCE, TOTAL_EXPERIENCE, YEARS, years_in_figures,
+from .years import (EXPERIENCE_FIRST, EXPERIENCE_HEAD, TOTAL_EXPERIENCE, YEARS, experience_in, years_in_figures,
                     years_of)
 from .vocab import is_heading
 
@@ -193,9 +193,8 @@ def parse_item(raw: str) -> Item:
             level = level or implied
             text = pattern.sub(" ", text)
     text = " ".join(text.split()).strip(_EDGE_PUNCTUATION)
-    total = EXPERIENCE_IN_SENTENCE.search(whole) if digits else None
     return Item(raw, text, level=level, years=years, truncated=truncated, span=span,
-                experience=years_of(total) if total else None)
+                experience=experience_in(whole) if digits else None)
 
 
 def split_items(text: str) -> list[str]:

@@ -30,7 +30,7 @@ from .errors import InputError
 from .model import EDUCATION_LEVELS, Competency, Gates, LanguageRequirement, Requirement, Role
 from .normalise import clean, key, slugify
 from .parse import level_of, section_of
-from .years import EXPERIENCE_FIRST, EXPERIENCE_IN_SENTENCE, YEARS, years_in_figures, years_of
+from .years import experience_in, years_in_figures
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -172,10 +172,7 @@ def read_advert(p: "Pipeline", text: str, *, title: str | None = None, source: s
                     gates.append(f"language:{c.id}")
                 else:
                     found.append((c.id, nice))
-        figures = years_in_figures(line)
-        stated = EXPERIENCE_IN_SENTENCE.search(figures) or (  # "Berufserfahrung: 3 Jahre" as well
-            YEARS.search(figures) if EXPERIENCE_FIRST.match(figures) else None)
-        wanted = years_of(stated) if stated else None  # not "ohne mehrjährige Berufserfahrung"
+        wanted = experience_in(years_in_figures(line))
         if wanted is not None and not (line_nice or _NICE.search(line)):
             years.append(wanted)
             gates.append("years")

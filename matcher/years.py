@@ -142,6 +142,15 @@ def years_of(m: re.Match[str]) -> float | None:
     return value / 2 if m.group("less") else value
 
 
+def experience_in(text: str) -> float | None:
+    """The years of work a line (its figures spelt out: `years_in_figures`) states: in a sentence
+    ("3 Jahre Berufserfahrung im Vertrieb") or after a label ("Berufserfahrung: 3 Jahre"); None
+    when it states none, or negates them ("ohne mehrjährige Berufserfahrung"). The parser reads a
+    CV's total with it, the advert reader a years gate."""
+    stated = EXPERIENCE_IN_SENTENCE.search(text) or (YEARS.search(text) if EXPERIENCE_FIRST.match(text) else None)
+    return years_of(stated) if stated else None
+
+
 _YEARS_VALUE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*(?:\+|jahre?n?|j\.?|jhr\.?|years?|yrs?\.?)?", re.I)
 
 
