@@ -49,7 +49,9 @@ def compound_variants(words: list[str], reverse: bool = True, starts: frozenset[
     return out
 
 
-GERMAN_VERB = ("st", "eln", "ern", "ieren")  # endings no English word before its object has
+# endings no English word before its object has: du-forms, -eln/-ern/-ieren infinitives and the
+# weak past (`leitete`, `pflegte`; not the Latin -ate/-ite/-ote of `negotiate`, `write`, `promote`)
+GERMAN_VERB = ("st", "eln", "ern", "ieren", "ete", "hte", "gte", "kte", "lte", "nte", "rte", "ute")
 _UMLAUT_PLURAL = re.compile(r"([aou])e([^aeiou]+)$")  # the last vowel, umlauted (folded to ae, oe, ue)
 
 

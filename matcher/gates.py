@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Gate statuses as small integers in the arrays; names in results and outputs.
 MET, UNMET, UNKNOWN = 0, 1, 2
+# Credit from which a must-show competency is shown: more than a broader skill (`Management` for
+# leading staff), a related one or a practice implies (0.5 each): the competency itself, named
+SHOWS_MIN = 0.6
 STATUS = ("met", "unmet", "unknown")
 LISTED_NO_LEVEL = -2  # a language listed without a level
 NOT_LISTED = -3  # a language not named at all: below LISTED_NO_LEVEL, so that max() prefers any mention
@@ -62,10 +65,10 @@ def gate_specs(ix: "Index", r: int) -> tuple[GateSpec, ...]:
 
 def gate_status(spec: GateSpec, cands: "Candidates", credit: np.ndarray) -> np.ndarray:
     """Status code per candidate: met when the evidence reaches the need, unknown when absent; a
-    competency the role must show is met by any credit for it and unmet without (a CV that says
+    competency the role must show is met when named (SHOWS_MIN) and unmet without (a CV that says
     nothing of leading staff is no evidence of a leader)."""
     if spec.name == "shows":
-        return np.where(credit[:, spec.column] > 0, MET, UNMET).astype(np.int8)
+        return np.where(credit[:, spec.column] >= SHOWS_MIN, MET, UNMET).astype(np.int8)
     if spec.name == "years":
         have = cands.years
         known = ~np.isnan(have)

@@ -297,7 +297,8 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
         education = None
     core_ids = {r.competency_id for r in reqs if r.tier == "core"}
     shows = g.get("shows")
-    if shows is not None and (shows not in core_ids or not isinstance(g.get("shows_source"), str)):
+    if shows is not None and (not isinstance(shows, str) or shows not in core_ids
+                              or not (isinstance(g.get("shows_source"), str) and g["shows_source"].strip())):
         problems.append(f"{where}: gates.shows {short(shows)} must name one of the role's core requirements, with "
                         "shows_source. Fix: e.g. 'shows: mitarbeiterfuehrung' and 'shows_source: \"<seed> § <section>\"'.")
         shows = None

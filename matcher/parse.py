@@ -259,7 +259,8 @@ _SECTION = re.compile(
     r"das\s+bringst\s+du\s+mit|das\s+zeichnet\s+dich\s+aus|das\s+solltest\s+du\s+mitbringen)"
     r"\b[^:]*:?$", re.I)
 _SECTION_ALONE = re.compile(_SECTION.pattern.replace(r"\b[^:]*:?$", r"\s*:?$"), re.I)  # the heading, nothing after
-_GOAL = re.compile(r"^(?:ziel|ziele|karriereziel|berufsziel|objective|career\s+objective|goal|career\s+goal)\s*:", re.I)
+_GOAL = re.compile(r"^(?:ziel|ziele|karriereziel|berufsziel|berufswunsch|wunsch|objective|career\s+objective|goal|"
+                   r"career\s+goal|aspiration|career\s+aspiration)\s*:", re.I)
 _HEADLINE = re.compile(f"(?P<skip>{_SKIP_SECTION.pattern})|(?P<read>{_SECTION.pattern})|(?P<goal>{_GOAL.pattern[1:]})",
                        re.I)
 

@@ -36,23 +36,28 @@ from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
 from .gates import LISTED_NO_LEVEL, NOT_LISTED
 from .score import PRACTICE_CREDIT, PRACTICE_MIN_YEARS, Candidates, Scores, credits, evaluate
-from .spot import spot
+from .spot import DENIALS, LINE_MANAGER, NEGATIONS, spot
 from .vocab import content_words, is_heading
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
     from .model import Role
 
+# A student's or an intern's job: its period is no professional experience (a working student's
+# hours are part-time, an internship is training), so it adds no years ("Werkstudentin Vertrieb
+# 10/2023 – heute", "Praktikum Vertriebsinnendienst 04/2023 – 09/2023") (curated)
+STUDENT_JOBS = frozenset("""praktikum praktika praktikant praktikantin werkstudent werkstudentin hilfskraft
+ferienjob internship intern student studentin""".split())
 # Words that make a line no practice and no title of the person's own job, whatever it states: a
 # negation, a course or training, a wish or a search, an internship, assisting those who do the
 # work ("keine Erfahrung im Key Account Management", "Weiterbildung Key Account Management (2 Jahre)",
 # "Werkstudent Key Account Management 2021 - 2023", "Key Account Manager Assistenz", "Account
 # Manager gesucht")
-NOT_OWN_JOB = frozenset("""kein keine keinen ohne nicht no not without lernen erlernen lerne moechte moechten
-wunsch wuensche kurs kurse seminar seminare weiterbildung fortbildung lehrgang ausbildung course courses learn
-learning want wish gesucht angestrebt werden praktikum praktika praktikant praktikantin werkstudent
-werkstudentin internship intern trainee assistenz assistent assistentin assistant backoffice zusammenarbeit
-unterstuetzung unterstuetzt unterstuetzen unterstuetzte supporting supported assisting assisted""".split())
+NOT_OWN_JOB = STUDENT_JOBS | frozenset("""kein keine keinen ohne nicht no not without lernen erlernen lerne
+moechte moechten wunsch wuensche kurs kurse seminar seminare weiterbildung fortbildung lehrgang ausbildung course
+courses learn learning want wish gesucht angestrebt werden trainee assistenz assistent assistentin assistant
+backoffice zusammenarbeit unterstuetzung unterstuetzt unterstuetzen unterstuetzte supporting supported assisting
+assisted""".split())
 # A line between a period and its title may name the employer or the place ("ACME GmbH",
 # "Vollzeit"), not time away from work
 BREAKS = frozenset("""elternzeit karenz mutterschutz sabbatical auszeit arbeitslos arbeitssuchend arbeitsuchend
@@ -122,6 +127,15 @@ def dated_titles(reading: Reading) -> Reading:
     return Reading(rows, new_codes, tuple(extra), reading.n_rows)
 
 
+def _negated_line(k: str) -> bool:
+    """A line that denies what it names: it starts with a negation ("no direct reports", "ohne
+    Führungsverantwortung"; not "nicht nur", "not only") or ends with one after its label
+    ("Personalverantwortung: nein")."""
+    words = k.split()
+    return len(words) >= 2 and ((words[0] in NEGATIONS and words[1] not in ("nur", "only"))
+                                or words[-1] in DENIALS)
+
+
 class Pipeline:
     """Text to scores over one index. Holds only the index and a cache of resolved strings."""
 
@@ -174,8 +188,11 @@ class Pipeline:
         if not k or (is_heading(raw) and self.resolver.strict(k).comp is None):
             return Resolution(raw, item.text, None, 0.0, "empty", truncated=item.truncated)
         n_words = len(content_words(k))
-        # a sentence is never one label as a whole: only the skills it names (spot) count
-        m = self.resolver.resolve(item.text) if n_words <= SENTENCE_WORDS else NO_MATCH
+        # a sentence is never one label as a whole: only the skills it names (spot) count; nor is a
+        # negated line ("ohne Personalverantwortung", "Teamverantwortung: keine") or one that names
+        # a line manager ("Reports to: Head of Sales"): spot reads what its other words name
+        whole = n_words <= SENTENCE_WORDS and not _negated_line(k) and LINE_MANAGER.search(item.text) is None
+        m = self.resolver.resolve(item.text) if whole else NO_MATCH
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         mentions = self._mentions(item.text, k, n_words, m)
         title, words = self._title(k)
@@ -317,9 +334,9 @@ class Pipeline:
         np.fmax.at(from_text, rows[told], stated[codes[told]])
         # periods of work ("01/2015 – heute"): added up per candidate, overlaps once
         # a period counts as work when its line is only the period or names a skill or a job; study,
-        # "Arbeitslos 2015 - 2020", "Verheiratet seit 2000" or a phone number do not
+        # a student's job, "Arbeitslos 2015 - 2020", "Verheiratet seit 2000" or a phone number do not
         dated = np.array([r.span is not None and (r.method == "experience" or r.competency is not None)
-                          for r in d], dtype=bool)
+                          and STUDENT_JOBS.isdisjoint(key(r.raw).split()) for r in d], dtype=bool)
         if dated.any():
             spans: dict[int, list[tuple[int, int]]] = {}
             for row, code in zip(rows[dated[codes]].tolist(), codes[dated[codes]].tolist()):

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from .model import Competency, Course, Role
 
-SCHEMA_VERSION = 3  # 2: tiers, bands, core/further parts, relations and examples; 3: practice (implied evidence)
+SCHEMA_VERSION = 4  # 2: tiers, bands, core/further parts, relations and examples; 3: practice (implied evidence);
+# 4: the `shows` gate (a competency a role must show)
 
 
 def round1(value: float) -> float:

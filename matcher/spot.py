@@ -32,7 +32,13 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 # Working alongside, not doing: `directly with`, `in enger Zusammenarbeit mit` (curated; a bare
 # `worked with CRM` is using it)
 COLLABORATING = frozenset("collaborated collaborating collaboration collaborate partnered partnering liaised liaising "
-                          "directly closely zusammenarbeit zusammengearbeitet zusammenarbeiten eng enger engen".split())
+                          "directly closely together zusammenarbeit zusammengearbeitet zusammenarbeiten eng enger engen "
+                          "gemeinsam zusammen".split())
+# A person of rank after one's own possessive is someone else (`together with my team lead`,
+# `meinem Teamleiter berichten`): a noun for a person who leads, not the skill of leading (curated)
+MINE = frozenset("my mein meine meinem meinen meiner meines".split())
+LEADER_NOUNS = ("lead", "leader", "leiter", "leiterin", "manager", "managerin", "supervisor", "vorgesetzte",
+                "vorgesetzten", "vorgesetzter", "chef", "chefin", "head", "boss")
 # Someone else's: what follows `Unterstützung der`, `Zuarbeit für die`, `Supported the`, `reporting
 # to`, `Sekretärin der` is whom the person helps (`Unterstützung der Vertriebsleitung` is no
 # leadership); only across articles and `für`, `to`, `an`: `Unterstützung bei der
@@ -57,9 +63,15 @@ OTHER_TERMS = re.compile(r"\b(?:accounts?\s+(?:payable|receivables?)|(?:leadersh
                          r"families|familien|residents|bewohnern|staff)|"
                          r"customer\s+(?:care|service|success)\s+(?:stakeholders?|leadership|leads)|"
                          r"(?:sales|marketing)\s+stakeholders?|"
-                         r"(?:front|box|home|post|head|branch)\s+office|office\s+(?:manager(?:in)?|assistant|assistenz)|"
-                         r"(?:reporting|reported|(?<![a-z] )reports)\s+(?:directly\s+)?to\s+(?:the\s+|our\s+)?(?:head|ceo|cfo|coo|cso|vp|director|"
-                         r"managing|general|country|regional|sales\s+director))\b", re.I)
+                         r"(?:front|box|home|post|head|branch)\s+office|office\s+(?:manager(?:in)?|assistant|assistenz))\b",
+                         re.I)
+# A line manager (`The role reports to the Head of Sales`, `Reports to: Sales Director`, `reporting
+# into the VP Sales`), unless the reports are documents (`weekly reports to the director`) (curated)
+LINE_MANAGER = re.compile(r"\b(?:(\w+)\s+)?report(?:s|ed|ing)?\s+(?:directly\s+)?(?:in)?to\b\s*:?\s*(?:the\s+|our\s+|a\s+)?"
+                          r"(?:head|ceo|cfo|coo|cso|cco|vp|director|managing|general|country|regional|sales\s+director|"
+                          r"sales\s+manager|account\s+director|team\s+lead(?:er)?|manager|chief)\b", re.I)
+DOCUMENTS = frozenset("weekly monthly daily quarterly annual yearly regular sales financial status written kpi "
+                      "performance progress detailed".split())
 # Words that stand between a German verb and its object without changing what the pair names
 # (`Verträge hast du mehrfach erfolgreich verhandelt`): pronouns, auxiliaries and adverbs of
 # manner (curated). A prepositional phrase may stand there too (`Neukunden im Mittelstand akquiriert`).
@@ -85,9 +97,11 @@ _ENGLISH_ENDINGS = ("ing", "ed", "ion", "ity", "ies", "ness", "ship", "ment", "l
 BRACKET_GAP = 7  # words at most between a verb and its object (most of them clause words)
 PHRASE_WORDS = 3  # words of a prepositional phrase's own after its preposition (`von 5 Account Managern`)
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht nie niemals no not without non never".split())
+DENIALS = NEGATIONS | {"nein", "none"}  # a negation as an answer, after a label
+NEGATION_REACH = 6  # words a negation reaches back over fillers and quality words
 # A wish is no skill yet: `Ich möchte künftig ein Team leiten`, `looking to move into key account management`
 WISHES = frozenset("moechte moechten wuerde wuerden would like aspiring aspire looking hoping wish wunsch ziel goal "
-                   "anstreben strebe".split())
+                   "anstreben strebe interested interessiert grow".split())
 MAX_COMPOUND = 40  # letters of the longest word completing a suspended compound (`Kunden- und ...`)
 # A requirement waived after its name: `Branchenkenntnisse nicht erforderlich`, `SAP not required`.
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
@@ -95,11 +109,14 @@ WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt require
 
 def _not_own(words: list[str], start: int) -> bool:
     """Whether the words from `start` name whom the person supports (`Unterstützung der
-    Vertriebsleitung`, `reporting to the`) or works with (`worked directly with our largest
-    clients' teams`, `in Zusammenarbeit mit dem Key Account Management`), or only wishes to do,
-    not what the person does."""
+    Vertriebsleitung`, `reporting to the`), works with (`worked directly with our largest
+    clients' teams`, `in Zusammenarbeit mit dem Key Account Management`, `together with my team
+    lead`) or answers to (`my team lead`), or what the person only wishes to do, not what the
+    person does."""
     before = words[max(0, start - 4):start]
     if any(w in WISHES for w in before):
+        return True
+    if before and before[-1] in MINE and any(w.endswith(LEADER_NOUNS) for w in words[start:start + 2]):
         return True
     if any(w in ("with", "mit") for w in before) and any(w in COLLABORATING for w in before):
         return True
@@ -112,13 +129,29 @@ def _not_own(words: list[str], start: int) -> bool:
 
 
 def _negated(words: list[str], start: int) -> bool:
-    """A negation among the three words before `start` (`keine SAP-Kenntnisse`, `no CRM`)."""
-    return any(w in NEGATIONS for w in words[max(0, start - 3):start])
+    """A negation among the three words before `start` (`keine SAP-Kenntnisse`, `no CRM`), or
+    further back over fillers and quality words only (`keine Erfahrung in der Führung eines Teams`,
+    `no experience in team leadership`)."""
+    def denies(j: int) -> bool:  # not `nicht nur`, `not only`
+        return words[j] in NEGATIONS and (j + 1 >= len(words) or words[j + 1] not in ("nur", "only"))
+
+    if any(denies(j) for j in range(max(0, start - 3), start)):
+        return True
+    for j in range(start - 1, max(0, start - NEGATION_REACH) - 1, -1):
+        w = words[j]
+        if denies(j):
+            return True
+        if not (w in FILLER or w in KNOWLEDGE or w in APTITUDE or w in NEUTRAL):
+            return False
+    return False
 
 
 def _waived(words: list[str], end: int) -> bool:
+    """Waived (`Branchenkenntnisse nicht erforderlich`), or denied at the end of the line
+    (`Personalverantwortung: keine`, `Reisebereitschaft: nein`)."""
     after = words[end:end + 3]
-    return len(after) >= 2 and after[0] in NEGATIONS and any(w in WAIVED for w in after[1:])
+    return (len(after) >= 2 and after[0] in NEGATIONS and any(w in WAIVED for w in after[1:])) or (
+        len(after) == 1 and after[0] in DENIALS)
 
 
 def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
@@ -131,7 +164,9 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
     negation (`keine SAP-Kenntnisse`, `no CRM`) or when waived (`Branchenkenntnisse nicht
     erforderlich`). Returns (the words, the match) pairs.
     """
-    words = expand(key(complete_hyphens(r, OTHER_TERMS.sub(" ", text)))).split()
+    text = LINE_MANAGER.sub(lambda m: m.group(0) if (m.group(1) or "").lower() in DOCUMENTS else " ",
+                            OTHER_TERMS.sub(" ", text))
+    words = expand(key(complete_hyphens(r, text))).split()
     if len(words) < 2:
         return []
     taken = [False] * len(words)
@@ -173,8 +208,6 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 continue
             if n == 1 and not _specific(window[0]):
                 continue
-            if _negated(words, i) or _waived(words, i + n) or _not_own(words, i):
-                continue
             m = r.strict(" ".join(window))
             if m.comp is not None and n == 1 and m.method != "exact" and not r.same_word(
                     window[0], words[i + 1] if i + 1 < len(words) else None):
@@ -182,8 +215,11 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
             if m.comp is not None and m.method == "compound" and _verb_last(window) and _no_object(words, i, n):
                 continue  # `Inventur im Team geführt`, `wurde mit Kunden geschult`
             if m.comp is not None:
+                # a negated or someone else's skill takes its words too: `no experience in team
+                # leadership` does not leave `leadership`
                 taken[i:i + n] = [True] * n
-                found.append((i, " ".join(window), Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
+                if not (_negated(words, i) or _waived(words, i + n) or _not_own(words, i)):
+                    found.append((i, " ".join(window), Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
     found.sort(key=lambda f: f[0])
     seen: set[int] = set()
     out = []

@@ -152,6 +152,22 @@ def test_long_output(matcher, tmp_path):
     assert len(df) == 3 * 6 and df.groupby("id")["rank"].apply(lambda s: sorted(s) == [str(i) for i in range(1, 7)]).all()
 
 
+def test_long_output_ranks_by_the_best_role_rule(matcher, tmp_path):
+    """Rank 1 in the long format is the wide format's best role and match()'s first, also when
+    the best role is not the highest fit (a supervisor who shows no leading)."""
+    rows = [("E1", "Kundenbetreuung im Vertrieb, CRM, Beratung von Kunden, Projektmanagement", "6"),
+            ("E2", "Teamleitung, Kundenbetreuung im Vertrieb, CRM", "6"), ("E3", "Kaltakquise", "")]
+    src = write_csv(tmp_path / "e.csv", rows)
+    matcher.score_file(src, tmp_path / "long.csv", fmt="long")
+    long = pd.read_csv(tmp_path / "long.csv", sep=None, engine="python", encoding="utf-8-sig", dtype=str)
+    for ident, skills, years in rows:
+        results = matcher.match(skills, years=float(years) if years else None)
+        mine = long[long["id"] == ident].sort_values("rank", key=lambda s: s.astype(int))
+        assert mine["role"].tolist() == [r.role.id for r in results]
+    first = long[(long["id"] == "E1") & (long["rank"] == "1")]
+    assert first["role"].item() != "account-supervisor"  # the highest fit, held back
+
+
 def test_summary_figures_hand_checked(matcher, tmp_path):
     # E1 lists exactly the junior profile's requirements (fit 100); E2 only Kaltakquise
     # (Neukundenakquisition: core weight 1.0 of 2.8, c = 0.357; readiness c^2 (3 - 2c) = 0.291;

@@ -55,7 +55,7 @@ def test_resolve_golden(capsys, monkeypatch):
 def test_match_json_schema(capsys):
     code, out, _ = run(capsys, "match", CV, "--json", "--top", "2", "--lang", "en")
     data = json.loads(out)
-    assert code == 0 and data["schema_version"] == 3 and len(data["results"]) == 2
+    assert code == 0 and data["schema_version"] == 4 and len(data["results"]) == 2
     assert data["results"][0]["role"]["id"] == "key-account-manager"
     assert [u["input"] for u in data["unrecognised"]] == ["Krankenpflege"]
 

@@ -87,6 +87,8 @@ courses:
                               "gates: {shows: mitarbeiterfuehrung, shows_source: s}\n", "gates.shows 'mitarbeiterfuehrung'"),
     ("profiles/roles/r.yaml", "id: r\ntitle: {de: R}\nrequirements:\n  - {id: reporting, tier: core, weight: 1}\n"
                               "gates: {shows: reporting}\n", "with shows_source"),
+    ("profiles/roles/r.yaml", "id: r\ntitle: {de: R}\nrequirements:\n  - {id: reporting, tier: core, weight: 1}\n"
+                              "gates: {shows: [reporting], shows_source: s}\n", "gates.shows ['reporting']"),
 ])
 def test_validation_errors_name_file_entry_and_fix(tmp_path, rel, text, expected):
     path = write(tmp_path, rel, text)

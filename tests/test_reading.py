@@ -346,3 +346,36 @@ def test_describing_words_stay_where_they_name_the_skill(matcher):
     # only before a word for a group of people: `large customers` is Key Account Management
     assert ids(matcher.resolve(["large customers"])[0]) == ["key-account-management"]
     assert "reporting" in ids(matcher.resolve(["weekly reports to the director"])[0])
+
+
+@pytest.mark.parametrize("line", [
+    "no team responsibility", "no direct reports", "ohne Führungsverantwortung", "Teamverantwortung: keine",
+    "Personalverantwortung: nein", "keine Erfahrung in der Führung eines Teams", "no experience in team leadership",
+    "Together with my team lead I contact new advertisers", "Gemeinsam mit meinem Teamleiter betreue ich Kunden",
+    "interested in leading a team", "Wunsch: Teamleitung", "Reports to: Head of Sales",
+])
+def test_denied_wished_or_someone_elses_leadership_is_none(matcher, line):
+    assert "mitarbeiterfuehrung" not in ids(matcher.resolve([line])[0])
+
+
+@pytest.mark.parametrize("line", [
+    "Führungskraft", "Ich leitete ein kleines Team", "Abteilungsleiterin Vertrieb", "Led 3 account managers",
+    "oversaw a team of 7", "Responsible for a team of 6 account managers", "5 account managers report to me",
+    "2018 – 2024 Head of Sales DACH", "Du bist disziplinarisch verantwortlich für 5 Mitarbeitende",
+])
+def test_leading_people_as_cvs_and_adverts_say_it(matcher, line):
+    assert "mitarbeiterfuehrung" in ids(matcher.resolve([line])[0])
+
+
+@pytest.mark.parametrize("line", [
+    "The role reports to the Head of Sales", "You will report to the Sales Director", "reports into the VP Sales",
+    "reports to the Sales Manager",
+])
+def test_a_line_manager_is_no_reporting_skill(matcher, line):
+    assert ids(matcher.resolve([line])[0]) == []
+
+
+@pytest.mark.parametrize("line", ["IT B2", "pc"])
+def test_a_short_word_left_of_a_label_is_no_label(matcher, line):
+    # `IT skills` without its quality word is no `IT` (Italian B2 in a language list)
+    assert ids(matcher.resolve([line])[0]) == []

@@ -130,7 +130,7 @@ def test_to_dict_is_json_ready(matcher):
 
     report = matcher.report("SAP, Krankenpflege, Englisch C1", years=3)
     data = json.loads(json.dumps(report.to_dict()))
-    assert data["schema_version"] == 3
+    assert data["schema_version"] == 4
     assert {"results", "items", "unrecognised", "next_steps", "years"} <= set(data)
     r0 = data["results"][0]
     assert {"role", "fit", "band", "core", "further", "core_count", "core_matched", "required_count",

@@ -319,6 +319,14 @@ def test_a_supervisor_who_shows_no_leading_is_not_the_best_role(matcher):
     assert led[0].fit > sup.fit
 
 
+def test_a_broader_skill_does_not_show_the_must_show_competency(matcher):
+    """`Management` credits leading staff as something broader (0.5): not enough to show it."""
+    sup = next(r for r in matcher.match("Kundenbetreuung im Vertrieb, CRM, Management")
+               if r.role.id == "account-supervisor")
+    assert sup.gates[0].name == "shows" and sup.gates[0].status == "unmet"
+    assert any(e.competency.id == "mitarbeiterfuehrung" for e in sup.matched)  # credited, all the same
+
+
 def test_a_held_back_role_is_still_first_when_no_other_role_has_a_fit(index):
     """Held back only while another role has a fit: a text that shows nothing else keeps it first."""
     ids = index.role_ids

@@ -234,7 +234,7 @@ def _score_layout(p: "Pipeline", layout: Layout, chosen: tuple[int, ...], out_pa
                 if shortlist:
                     held.append(scores)
                 else:
-                    writer.write(to_long(scores, p.ix.role_ids) if fmt == "long" else scores)
+                    writer.write(to_long(scores, p.ix.role_ids, chunk.order) if fmt == "long" else scores)
                 bar.update_rows(n)
             if row_no == 0:
                 raise InputError(f"{layout.path}: no data rows", fix="check the export: only a header was found")

@@ -34,10 +34,12 @@ _WORD = re.compile(r"[^\W_]")
 
 @dataclass(frozen=True)
 class ChunkScores:
-    """The output rows of a chunk, and its share of the training-needs summary."""
+    """The output rows of a chunk, its share of the training-needs summary, and each row's roles
+    best first (index positions, by the best-role rule: `--format long` ranks by it)."""
 
     frame: "pd.DataFrame"
     tally: Tally
+    order: np.ndarray | None = None
 
 
 def _row_problem(ident: str, cell: str) -> str | None:
@@ -111,7 +113,7 @@ def score_chunk(p: "Pipeline", chunk: "pd.DataFrame", chosen: Sequence[int], lan
         taken = set(out.columns) | {"row", "note", "rank"}
         names = [c[len(KEEP):] if c[len(KEEP):] not in taken else f"input_{c[len(KEEP):]}" for c in kept]
         out = pd.concat([pd.DataFrame({n: chunk[c].to_numpy() for n, c in zip(names, kept)}), out], axis=1)
-    return ChunkScores(out, summary)
+    return ChunkScores(out, summary, scores.order)
 
 
 def _unread(reading: "Reading") -> dict[str, list]:

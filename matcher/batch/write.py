@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
     import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -286,18 +287,25 @@ def _write_xlsx(fh: Any, frames: list[Any], labels: dict[str, str], sheets: dict
 # --- long output ------------------------------------------------------------------------------
 
 
-def to_long(wide: "pd.DataFrame", role_ids: list[str]) -> "pd.DataFrame":
+def to_long(wide: "pd.DataFrame", role_ids: list[str], order: "np.ndarray") -> "pd.DataFrame":
+    """One row per employee and role, ranked by the best-role rule (`order`: each row's role
+    positions best first, as `match()` lists them), so rank 1 is the wide output's best_role."""
+    import numpy as np
     import pandas as pd
 
+    n = len(wide)
+    rank_of = np.zeros((n, len(role_ids)), dtype=np.int64)
+    if n and order.size:
+        rank_of[np.arange(n)[:, None], order] = np.arange(1, order.shape[1] + 1)[None, :]
+    scored = ~wide[[f"fit_{r}" for r in role_ids if f"fit_{r}" in wide]].isna().all(axis=1).to_numpy()
     parts = []
-    for rank_source in role_ids:
+    for r, rank_source in enumerate(role_ids):
         col = f"fit_{rank_source}"
         if col not in wide:
             continue
         parts.append(pd.DataFrame({"row": wide["row"], "id": wide["id"], "status": wide["status"], "reason": wide["reason"],
-                                   "role": rank_source, "fit": wide[col], "_order": wide["row"]}))
+                                   "role": rank_source, "fit": wide[col], "_order": wide["row"],
+                                   "rank": pd.arrays.IntegerArray(rank_of[:, r], ~scored)}))
     long = pd.concat(parts, ignore_index=True)
-    long["rank"] = long.groupby("_order")["fit"].rank(method="first", ascending=False)
     long = long.sort_values(["_order", "rank", "role"], kind="stable").drop(columns="_order")
-    long["rank"] = long["rank"].astype("Int64")
-    return long.reset_index(drop=True)
+    return long[["row", "id", "status", "reason", "role", "fit", "rank"]].reset_index(drop=True)

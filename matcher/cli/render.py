@@ -263,8 +263,11 @@ def print_explain(m: "RoleMatch", comps: "Mapping[str, Competency]", lang: str, 
                 table.add_row(f"  z. B. {cell(x.competency.label(lang))} {'✓' if x.shown else '·'}", "", "", "")
         console.print(table)
     for g in m.gates:
-        name = f"{g.name}{' ' + g.subject if g.subject else ''}"
-        console.print(L["gate_line"].format(name=name, status=L["status"][g.status], req=g.required,
+        name, req = f"{g.name}{' ' + g.subject if g.subject else ''}", g.required
+        if g.name == "shows":  # the competency in the reader's language; found is its credit
+            req = comps[g.subject].label(lang) if g.subject in comps else req
+            name = f"{L['gate']['shows']} {req}"
+        console.print(L["gate_line"].format(name=name, status=L["status"][g.status], req=req,
                                             found=g.found or L["nothing"], pref="" if g.mandatory else L["pref"]),
                       markup=False)
 

@@ -69,9 +69,12 @@ def build_index(data: Data, fp: str) -> Index:
                 cores[c].append(entry)
 
     # each label also without its fillers, as the resolver probes a phrase (`manage a small team`
-    # meets `managing a team`); after every whole label, so that none of them is shadowed
+    # meets `managing a team`); after every whole label, so that none of them is shadowed; not
+    # when a short word is all that is left (`IT skills` is no `it`, `PC-Kenntnisse` no `PC`)
     for k, pos in surface:
-        stems.setdefault(stem_key(" ".join(content_words(k))), pos)
+        stripped = content_words(k)
+        if len(stripped) > 1 or (stripped and len(stripped[0]) >= 4):
+            stems.setdefault(stem_key(" ".join(stripped)), pos)
 
     key_stems = [tuple(stem(t) for t in k.split() if t not in FILLER and t not in NEUTRAL) for k in keys]
     token_positions: dict[str, list[int]] = {}

@@ -33,7 +33,7 @@ from ..overlay import SourceFile, data_files, fingerprint
 from .build import build_index
 from .lookup import Index
 
-FORMAT_VERSION = 12  # bumped when reading code changes what the index stores (12: labels without fillers)
+FORMAT_VERSION = 13  # bumped when reading code changes what the index stores (13: labels without fillers)
 ENV_INDEX_DIR = "MATCHER_INDEX_DIR"
 
 

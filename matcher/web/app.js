@@ -90,7 +90,7 @@ function gateText(g, r) {
   const shown = g.name === "shows" && [...r.matched, ...r.missing].find((x) => x.competency.id === g.subject);
   const need = g.name === "education" ? (t().edu[g.required] || g.required) : (shown ? label(shown.competency) : g.required);
   const extra = g.mandatory ? "" : ` (${t().preferred})`;
-  const found = g.found ? `; ${t().found}: ${g.name === "education" ? (t().edu[g.found] || g.found) : g.found}` : "";
+  const found = g.found && g.name !== "shows" ? `; ${t().found}: ${g.name === "education" ? (t().edu[g.found] || g.found) : g.found}` : "";
   return el("li", { class: `gate ${g.status}` }, el("span", { class: "mark", "aria-hidden": "true", text: mark }),
     ` ${name} ${need}${extra}: ${t().status[g.status]}${found}`);
 }
