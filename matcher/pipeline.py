@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # hours are part-time, an internship is training), so it adds no years ("Werkstudentin Vertrieb
 # 10/2023 – heute", "Praktikum Vertriebsinnendienst 04/2023 – 09/2023") (curated)
 STUDENT_JOBS = frozenset("""praktikum praktika praktikant praktikantin werkstudent werkstudentin hilfskraft
-ferienjob internship intern student studentin""".split())
+ferienjob internship intern student studentin studying studiums""".split())
 # Words that make a line no practice and no title of the person's own job, whatever it states: a
 # negation, a course or training, a wish or a search, an internship, assisting those who do the
 # work ("keine Erfahrung im Key Account Management", "Weiterbildung Key Account Management (2 Jahre)",

@@ -319,6 +319,18 @@ def test_a_supervisor_who_shows_no_leading_is_not_the_best_role(matcher):
     assert led[0].fit > sup.fit
 
 
+def test_a_step_of_the_top_roles_ladder_joins_the_group_from_further_below(index):
+    """A senior step fits the same person a little less (it asks for more): within LADDER_POINTS
+    of the top role on its own ladder it is compared by seniority; another job is not."""
+    ids = index.role_ids
+    r = {rid: ids.index(rid) for rid in ids}
+    fit = np.zeros((2, len(ids)))
+    fit[0, r["account-manager"]], fit[0, r["account-supervisor"]] = 80.0, 72.0  # same ladder, 8 below
+    fit[1, r["account-manager"]], fit[1, r["customer-success-manager"]] = 80.0, 72.0  # another job
+    order = rank_roles(index, fit, np.zeros_like(fit, dtype=np.int64), np.array([10.0, 10.0]), tuple(range(len(ids))))
+    assert ids[order[0, 0]] == "account-supervisor" and ids[order[1, 0]] == "account-manager"
+
+
 def test_a_broader_skill_does_not_show_the_must_show_competency(matcher):
     """`Management` credits leading staff as something broader (0.5): not enough to show it."""
     sup = next(r for r in matcher.match("Kundenbetreuung im Vertrieb, CRM, Management")
