@@ -48,9 +48,9 @@ says aloud: `ready` from READY points with no mandatory gate unmet, `close` from
 
 Best role: a role whose must-show competency (`gates.py`) nothing shows is held back while
 another role has a fit: it comes after that group, among the rest by its fit. The other roles within
-NEAR_POINTS of the top fit are one group, and with them the steps of the top role's career ladder
-within LADDER_POINTS (a senior step asks for more, so the same person fits it a little less: the
-years say which step they stand on); in it, fewer unmet mandatory
+NEAR_POINTS of the top fit are one group, and with them the steps above the top role on its career
+ladder within LADDER_POINTS (a senior step asks for more, so the same person fits it a little less:
+the years say which step they stand on); in it, fewer unmet mandatory
 gates first, then the roles whose years the evidence meets (or that ask none; 0 is a stated entry
 level) before those whose years are not shown, the more years missing the later: without
 evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
@@ -88,7 +88,7 @@ FURTHER_SHARE, FURTHER_FULL = 0.2, 0.5
 READY, CLOSE = 70.0, 40.0
 BANDS = ("ready", "close", "far")
 NEAR_POINTS = 5.0
-LADDER_POINTS = 10.0  # how far below the top fit a step of the top role's own ladder still joins the group
+LADDER_POINTS = 10.0  # how far below the top fit a step above the top role on its ladder still joins the group
 ANCHOR_FULL = 0.5  # share of a role's own (trade) core from which its cross-sector core counts in full
 COURSE_CREDIT = 0.5
 PRACTICE_CREDIT = 0.5  # a role's other core requirements, implied by years of its own activity
@@ -262,10 +262,12 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     after = x & (np.where(x, 0.0, f).max(axis=1, keepdims=True) > 0 if cols.size else x)
     top = np.where(after, -np.inf, f).max(axis=1, keepdims=True) if cols.size else f
     near = (f >= top - NEAR_POINTS) & ~after
-    ladder = ix.role_ladders()[cols]
-    lead_ladder = ladder[np.argmax(np.where(after, -np.inf, f), axis=1)] if cols.size else ladder
-    near |= (ladder[None, :] == lead_ladder[:, None]) & (f >= top - LADDER_POINTS) & ~after
     need = np.array([ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()], dtype=np.float64)[None, :]
+    # and the steps above the top role on its own ladder, from further below
+    ladder = ix.role_ladders()[cols]
+    lead = np.argmax(np.where(after, -np.inf, f), axis=1) if cols.size else np.zeros(len(f), dtype=np.int64)
+    above = (ladder[None, :] == ladder[lead][:, None]) & (np.nan_to_num(need) > np.nan_to_num(need[0, lead])[:, None])
+    near |= above & (f >= top - LADDER_POINTS) & ~after
     shown = np.nan_to_num(years, nan=0.0)[:, None]
     # years not shown (unknown or fewer): after every role whose years are met or that asks none
     # (nan), the more so the more years are missing; on a ladder, the most senior step met first

@@ -183,12 +183,12 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 taken[c - 1] = True
                 found.append((c - 1, f"{words[c - 1]} {words[c + 2]}",
                               Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
-    # Words the tree knows (a stem or core of some label's word, a filler or a describing word);
+    # Words the tree knows (a stem or core of some label's word, a filler, a number or a describing word);
     # a window of unknown words cannot match by any strict step except a compound, so it is not
     # looked up.
     vocab = r.ix.word_stems
-    known = [w in FILLER or stem(w) in vocab or core(w)[0] in vocab or DESCRIBING.fullmatch(w) is not None
-             for w in words]
+    known = [w in FILLER or w.isdigit() or stem(w) in vocab or core(w)[0] in vocab
+             or DESCRIBING.fullmatch(w) is not None for w in words]
     starts = r.ix.compact_starts
     for n in range(min(SPOT_WINDOW, len(words)), 0, -1):
         if n == 1:  # before single words, the pairs around a describing word and across a clause
