@@ -50,7 +50,8 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:master|m\.?\s?sc|m\.?\s?a\.|mba|magister|mag\.|diplom(?:-|\s)?(?:kauf|ing|betriebs|volks)|dipl\.)"
                 r"|\b(?-i:MA|MSc)\b", re.I), "master"),
     (re.compile(r"\b(?:bachelor|b\.?\s?sc|b\.?\s?a\.|bakk|studium|hochschulabschluss|fh-abschluss|university\s+degree|"
-                r"degree\s+in|universit(?:y|ät|aet)|fachhochschule|hochschule|college)\b|\b(?-i:BA|BBA|BSc)\b", re.I),
+                r"degree\s+in|universit(?:y|ät|aet)|fachhochschule|hochschule|college)\b|\b(?-i:BA|BBA|BSc)\b|\bb\.\s?a\.",
+                re.I),
      "bachelor"),
     (re.compile(r"\b(?:matura|abitur|reifeprüfung|hak|hlw|bhs|a-levels?|high\s+school)\b", re.I), "matura"),
     (re.compile(r"\b(?:lehre|lehrabschluss|berufsausbildung|ausbildung\s+(?:als|zum|zur)|kaufmännische\s+ausbildung|"
@@ -110,6 +111,27 @@ def _is_annotation(text: str) -> bool:
     return not key(rest)
 
 
+# the length of a period written beside it, as CV exports add it
+_DURATION = re.compile(r"\b\d{1,2}\s*(?:jahre?n?|j\.|years?|yrs?\.?|monate?n?|mon\.|months?|mos?\.?)(?!\w)|\b(?:und|and)\b",
+                       re.I)
+
+
+def stated_months(text: str) -> int:
+    """The months a line that only states a period's length adds up to ("8 mos", "1 Jahr 10
+    Monate" is 22, as exports write them beside a period); 0 for any other line."""
+    return _months(text) if _DIGIT.search(text) and not key(_DURATION.sub(" ", text).strip(_EDGE_PUNCTUATION)) else 0
+
+
+def _months(text: str) -> int:
+    """The months a period's stated length adds up to ("1 Jahr 10 Monate" is 22), 0 when none."""
+    total = 0
+    for m in _DURATION.finditer(text):
+        n = re.match(r"\d+", m.group(0))
+        if n:
+            total += int(n.group(0)) * (1 if re.search(r"mon|mo", m.group(0), re.I) else 12)
+    return total
+
+
 def parse_item(raw: str) -> Item:
     """Strip bullets, annotations and punctuation from one item."""
     text = years_in_figures(clean(raw))
@@ -132,7 +154,13 @@ def parse_item(raw: str) -> Item:
     if found is not None:
         span, (a, b) = found
         text = (text[:a] + " " + text[b:]).strip()
-        if not key(text.strip(_EDGE_PUNCTUATION)):  # only dates: a period of work, nothing to resolve
+        # only dates, or dates and their length ("Sept. 2023 – heute (9 Monate)", "2 yrs 3 mos"): a
+        # period of work, nothing to resolve; the length the CV states is as long as "heute" was
+        # when it was written, so it ends the period
+        if not key(_DURATION.sub(" ", text).strip(_EDGE_PUNCTUATION)):
+            stated = _months(text)
+            if stated:
+                span = (span[0], min(span[1], span[0] + stated))
             return Item(raw, text, kind="experience", truncated=truncated, span=span)
     if _ANY_EDUCATION.search(text):  # one search rules most items out
         levels = [edu for pattern, edu in _EDUCATION if pattern.search(text)]
@@ -197,6 +225,9 @@ def parse_item(raw: str) -> Item:
                 experience=experience_in(whole) if digits else None)
 
 
+_HEAD_COLON = re.compile(r"(?<!\d):|:(?!\d)")
+
+
 def split_items(text: str) -> list[str]:
     """Split a pasted skills section into raw item strings (order kept, empties dropped).
 
@@ -222,8 +253,9 @@ def split_items(text: str) -> list[str]:
             continue  # benefits and company text are not skills; a goal ("Ziel: ...") is not one yet
         if head and head.lastgroup == "skip" or (":" in line and _SKIP_SECTION.match(line.partition(":")[0])):
             continue  # the same on one line: "Wir bieten: Firmenwagen, ...", "Hobbys: Lesen, ..."
-        if ":" in line:
-            head, _, rest = line.partition(":")
+        colon = _HEAD_COLON.search(line) if ":" in line else None  # not a time or a grade ("2:1", "9:30")
+        if colon is not None:
+            head, rest = line[:colon.start()], line[colon.end():]
             # an annotation ("C1", "sehr gut", "3 Jahre") is short: a long tail is a list
             if len(head) <= 40 and _GROUP_MARK.search(rest) and (len(rest) > 80 or not _is_annotation(rest)):
                 # "Berufserfahrung: 4 Jahre, Kaltakquise": the years belong to the heading

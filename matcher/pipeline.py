@@ -19,7 +19,7 @@ distinct string and steps 3-4 are array operations over the whole chunk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Sequence
 
@@ -31,23 +31,19 @@ from .explain import role_match
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .normalise import key
 from .parse import is_goal, level_of, parse_item, split_items
+from .periods import STUDENT_JOBS, dated_titles, student_job
 from .years import MAX_YEARS
 from .resolver import NO_MATCH, Match, Resolver
 from .results import CareerStep, MatchReport, Mention, Resolution, RoleMatch
 from .gates import LISTED_NO_LEVEL, NOT_LISTED
 from .score import PRACTICE_CREDIT, PRACTICE_MIN_YEARS, Candidates, Scores, credits, evaluate
-from .spot import DENIALS, LINE_MANAGER, NEGATIONS, spot
+from .spot import DENIALS, LINE_MANAGER, NEGATION_PREFIX, NEGATIONS, spot
 from .vocab import content_words, is_heading
 
 if TYPE_CHECKING:  # pragma: no cover
     from .index import Index
     from .model import Role
 
-# A student's or an intern's job: its period is no professional experience (a working student's
-# hours are part-time, an internship is training), so it adds no years ("Werkstudentin Vertrieb
-# 10/2023 – heute", "Praktikum Vertriebsinnendienst 04/2023 – 09/2023") (curated)
-STUDENT_JOBS = frozenset("""praktikum praktika praktikant praktikantin werkstudent werkstudentin hilfskraft
-ferienjob internship intern student studentin studying studiums""".split())
 # Words that make a line no practice and no title of the person's own job, whatever it states: a
 # negation, a course or training, a wish or a search, an internship, assisting those who do the
 # work ("keine Erfahrung im Key Account Management", "Weiterbildung Key Account Management (2 Jahre)",
@@ -58,11 +54,6 @@ moechte moechten wunsch wuensche kurs kurse seminar seminare weiterbildung fortb
 courses learn learning want wish gesucht angestrebt werden trainee assistenz assistent assistentin assistant
 backoffice zusammenarbeit unterstuetzung unterstuetzt unterstuetzen unterstuetzte supporting supported assisting
 assisted""".split())
-# A line between a period and its title may name the employer or the place ("ACME GmbH",
-# "Vollzeit"), not time away from work
-BREAKS = frozenset("""elternzeit karenz mutterschutz sabbatical auszeit arbeitslos arbeitssuchend arbeitsuchend
-weltreise reise zivildienst wehrdienst pflegezeit leave break unemployed travel travelling""".split())
-PERIOD_REACH = 3  # a period dates a title at most this many items away, over employer and place
 TITLE_WORDS = 6  # longest role title looked for at the start of a line
 # Words of rank or reach before a title (curated): "Senior Key Account Manager" is a key account manager
 TITLE_SCOPES = frozenset("senior junior national global international regional strategic lead principal".split())
@@ -81,50 +72,6 @@ class Reading:
 
     def items(self, row: int) -> list[Resolution]:
         return [self.distinct[c] for c in self.codes[self.rows == row].tolist()]
-
-
-def dated_titles(reading: Reading) -> Reading:
-    """A period on a line of its own dates the job title beside it, as a tabular CV has them
-    ("03/2019 – heute" above or under "Key Account Manager", with the employer or the place
-    between), so the title's years are practice (`Pipeline.evidence_of`).
-
-    A CV keeps one layout: when its first title comes before its first period, every period
-    belongs to the title above it, else to the title below it. A period next to a degree or an
-    apprenticeship is that education's; time away from work ("Elternzeit") between a period and a
-    title parts them; a title with a period or years of its own keeps them."""
-    d = reading.distinct
-    dates = np.fromiter((r.span is not None and r.method == "experience" and not r.mentions for r in d), dtype=bool,
-                        count=len(d))
-    titles = np.fromiter((r.method == "title" and r.span is None and r.years is None for r in d), dtype=bool,
-                         count=len(d))
-    if not (dates.any() and titles.any()):
-        return reading
-    rows, codes = reading.rows, reading.codes
-    between = np.fromiter((r.method in ("none", "empty") and BREAKS.isdisjoint(key(r.raw).split()) for r in d),
-                          dtype=bool, count=len(d))
-    education = np.fromiter((r.method == "education" for r in d), dtype=bool, count=len(d))
-    spans: dict[int, tuple[int, int]] = {}
-    for row in np.unique(rows[dates[codes]]).tolist():
-        lo, hi = np.searchsorted(rows, row), np.searchsorted(rows, row, side="right")
-        at = codes[lo:hi]
-        if not titles[at].any():
-            continue
-        step = -1 if np.argmax(titles[at]) < np.argmax(dates[at]) else 1  # titles first: periods under them
-        for i in np.nonzero(dates[at])[0].tolist():
-            if (i > 0 and education[at[i - 1]]) or (i + 1 < len(at) and education[at[i + 1]]):
-                continue
-            j = i + step
-            while 0 <= j < len(at) and abs(j - i) < PERIOD_REACH and between[at[j]]:
-                j += step
-            if 0 <= j < len(at) and titles[at[j]] and lo + j not in spans:
-                spans[lo + j] = d[at[i]].span  # type: ignore[assignment]
-    if not spans:
-        return reading
-    extra, new_codes = list(d), codes.copy()
-    for j, span in spans.items():
-        extra.append(replace(d[codes[j]], span=span))
-        new_codes[j] = len(extra) - 1
-    return Reading(rows, new_codes, tuple(extra), reading.n_rows)
 
 
 def _negated_line(k: str) -> bool:
@@ -191,7 +138,8 @@ class Pipeline:
         # a sentence is never one label as a whole: only the skills it names (spot) count; nor is a
         # negated line ("ohne Personalverantwortung", "Teamverantwortung: keine") or one that names
         # a line manager ("Reports to: Head of Sales"): spot reads what its other words name
-        whole = n_words <= SENTENCE_WORDS and not _negated_line(k) and LINE_MANAGER.search(item.text) is None
+        whole = (n_words <= SENTENCE_WORDS and not _negated_line(key(NEGATION_PREFIX.sub(r"\1", item.text)))
+                 and LINE_MANAGER.search(item.text) is None)
         m = self.resolver.resolve(item.text) if whole else NO_MATCH
         comps, ids = self.ix.data.competencies, self.ix.comp_ids
         mentions = self._mentions(item.text, k, n_words, m)
@@ -336,7 +284,7 @@ class Pipeline:
         # a period counts as work when its line is only the period or names a skill or a job; study,
         # a student's job, "Arbeitslos 2015 - 2020", "Verheiratet seit 2000" or a phone number do not
         dated = np.array([r.span is not None and (r.method == "experience" or r.competency is not None)
-                          and STUDENT_JOBS.isdisjoint(key(r.raw).split()) for r in d], dtype=bool)
+                          and not student_job(key(r.raw)) for r in d], dtype=bool)
         if dated.any():
             spans: dict[int, list[tuple[int, int]]] = {}
             for row, code in zip(rows[dated[codes]].tolist(), codes[dated[codes]].tolist()):

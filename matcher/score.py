@@ -50,7 +50,8 @@ Best role: a role whose must-show competency (`gates.py`) nothing shows is held 
 another role has a fit: it comes after that group, among the rest by its fit. The other roles within
 NEAR_POINTS of the top fit are one group, and with them the steps above the top role on its career
 ladder within LADDER_POINTS (a senior step asks for more, so the same person fits it a little less:
-the years say which step they stand on); in it, fewer unmet mandatory
+the years say which step they stand on), and those below it when the years shown fall short of the
+top role's; in it, fewer unmet mandatory
 gates first, then the roles whose years the evidence meets (or that ask none; 0 is a stated entry
 level) before those whose years are not shown, the more years missing the later: without
 evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
@@ -263,11 +264,14 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     top = np.where(after, -np.inf, f).max(axis=1, keepdims=True) if cols.size else f
     near = (f >= top - NEAR_POINTS) & ~after
     need = np.array([ix.data.roles[ix.role_ids[r]].gates.min_years for r in cols.tolist()], dtype=np.float64)[None, :]
-    # and the steps above the top role on its own ladder, from further below
+    # and the steps above the top role on its own ladder, from further below; the steps below it
+    # too when the years shown do not reach the top role's
     ladder = ix.role_ladders()[cols]
     lead = np.argmax(np.where(after, -np.inf, f), axis=1) if cols.size else np.zeros(len(f), dtype=np.int64)
-    above = (ladder[None, :] == ladder[lead][:, None]) & (np.nan_to_num(need) > np.nan_to_num(need[0, lead])[:, None])
-    near |= above & (f >= top - LADDER_POINTS) & ~after
+    steps, lead_need = np.nan_to_num(need), np.nan_to_num(need[0, lead])[:, None]
+    short = (~np.isnan(years) & (np.nan_to_num(years) < lead_need[:, 0]))[:, None]
+    on = (ladder[None, :] == ladder[lead][:, None]) & ((steps > lead_need) | (short & (steps < lead_need)))
+    near |= on & (f >= top - LADDER_POINTS) & ~after
     shown = np.nan_to_num(years, nan=0.0)[:, None]
     # years not shown (unknown or fewer): after every role whose years are met or that asks none
     # (nan), the more so the more years are missing; on a ladder, the most senior step met first

@@ -98,6 +98,8 @@ BRACKET_GAP = 7  # words at most between a verb and its object (most of them cla
 PHRASE_WORDS = 3  # words of a prepositional phrase's own after its preposition (`von 5 Account Managern`)
 NEGATIONS = frozenset("kein keine keinen keiner keines ohne nicht nie niemals no not without non never".split())
 DENIALS = NEGATIONS | {"nein", "none"}  # a negation as an answer, after a label
+# a negation that is part of a word: `Nicht-Muttersprachler`, `Non-Food-Verkauf` (joined, so no negation)
+NEGATION_PREFIX = re.compile(r"\b(non|nicht|no)-(?=\w)", re.I)
 NEGATION_REACH = 6  # words a negation reaches back over fillers and quality words
 # A wish is no skill yet: `Ich möchte künftig ein Team leiten`, `looking to move into key account management`
 WISHES = frozenset("moechte moechten wuerde wuerden would like aspiring aspire looking hoping wish wunsch ziel goal "
@@ -118,7 +120,11 @@ def _not_own(words: list[str], start: int) -> bool:
         return True
     if before and before[-1] in MINE and any(w.endswith(LEADER_NOUNS) for w in words[start:start + 2]):
         return True
-    if any(w in ("with", "mit") for w in before) and any(w in COLLABORATING for w in before):
+    # whom one works with is the object of `with`/`mit` (`closely with our largest clients' teams`,
+    # `zusammen mit dem Vertriebsteam`), not what follows it (`... Neukunden akquiriert`)
+    at = max((k for k, w in enumerate(before) if w in ("with", "mit")), default=-1)
+    if at >= 0 and all(w in _ARTICLES or w in MINE or w in FILLER for w in before[at + 1:]) and any(
+            w in COLLABORATING for w in words[max(0, start - 6):start]):
         return True
     for k, w in enumerate(reversed(before)):  # `Zuarbeit für die`, `Supported the`, `Sekretärin der`
         if w in SUPPORT_WORDS or (w in BEFORE_AN_ARTICLE and k > 0):
@@ -165,7 +171,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
     erforderlich`). Returns (the words, the match) pairs.
     """
     text = LINE_MANAGER.sub(lambda m: m.group(0) if (m.group(1) or "").lower() in DOCUMENTS else " ",
-                            OTHER_TERMS.sub(" ", text))
+                            OTHER_TERMS.sub(" ", NEGATION_PREFIX.sub(r"\1", text)))
     words = expand(key(complete_hyphens(r, text))).split()
     if len(words) < 2:
         return []

@@ -353,13 +353,16 @@ def test_describing_words_stay_where_they_name_the_skill(matcher):
     "Personalverantwortung: nein", "keine Erfahrung in der Führung eines Teams", "no experience in team leadership",
     "Together with my team lead I contact new advertisers", "Gemeinsam mit meinem Teamleiter betreue ich Kunden",
     "interested in leading a team", "Wunsch: Teamleitung", "Reports to: Head of Sales",
+    # a person who leads, named in one's own line, is someone else
+    "Feedbackgespräche mit meiner Führungskraft", "Abstimmung mit dem Abteilungsleiter", "Vorgesetzter: Head of Sales",
+    "Thesis supervisor: Prof. Smith", "Escalated complaints to the supervisor",
 ])
 def test_denied_wished_or_someone_elses_leadership_is_none(matcher, line):
     assert "mitarbeiterfuehrung" not in ids(matcher.resolve([line])[0])
 
 
 @pytest.mark.parametrize("line", [
-    "Führungskraft", "Ich leitete ein kleines Team", "Abteilungsleiterin Vertrieb", "Led 3 account managers",
+    "Erfahrung als Führungskraft", "Ich leitete ein kleines Team", "Led 3 account managers",
     "oversaw a team of 7", "Responsible for a team of 6 account managers", "5 account managers report to me",
     "2018 – 2024 Head of Sales DACH", "Du bist disziplinarisch verantwortlich für 5 Mitarbeitende",
 ])
@@ -379,3 +382,34 @@ def test_a_line_manager_is_no_reporting_skill(matcher, line):
 def test_a_short_word_left_of_a_label_is_no_label(matcher, line):
     # `IT skills` without its quality word is no `IT` (Italian B2 in a language list)
     assert ids(matcher.resolve([line])[0]) == []
+
+
+@pytest.mark.parametrize("line", ["2016 - 2024 Account Supervisor, Acme Ltd", "2018 – 2024 Head of Sales DACH",
+                                  "Teamleiter Account Management"])
+def test_a_supervisors_title_on_its_line_shows_leading_staff(matcher, line):
+    # a role's title names what the role must show (`gates.shows`): a supervisor leads staff
+    assert "mitarbeiterfuehrung" in ids(matcher.resolve([line])[0])
+
+
+@pytest.mark.parametrize("line, skill", [
+    ("Zusammen mit dem Vertriebsteam Neukunden akquiriert", "neukundenakquisition"),  # own work after `mit X`
+    ("Worked together with marketing on lead generation and cold calling", "neukundenakquisition"),
+    ("Nicht-Muttersprachler: Englisch C1", "englisch"), ("Non-Food-Verkauf", "verkaufskenntnisse"),
+])
+def test_working_with_others_or_a_negating_prefix_keeps_ones_own_skill(matcher, line, skill):
+    assert skill in ids(matcher.resolve([line])[0])
+
+
+@pytest.mark.parametrize("text, years", [
+    ("Werkstudentin Vertrieb, ACME GmbH, 01/2019 – 12/2022", None),  # a student's job, on one line
+    ("01/2019 – 12/2022\nWerkstudentin Vertrieb\nACME GmbH", None),  # or its period on a line of its own
+    ("Sales Intern, ACME Ltd., Jan 2019 – Dec 2022", None),
+    ("Account Manager bei Student Jobs Austria GmbH, 01/2019 – 12/2022", 4.0),  # a job for students is a job
+    ("Key Account Manager nach Abschluss des Studiums, 01/2019 – 12/2022", 4.0),
+    ("Hochschule Wien, B.A. Betriebswirtschaft, 2019 – 2023", None),  # the degree's period
+    ("BA (Hons) Business Management, 2:1 · 2020 – 2023", None),  # a grade between the degree and its period
+    ("Account Manager\nACME GmbH\nSept. 2023 – heute (9 Monate)", 0.8),  # as long as the CV says
+    ("Account Manager\nACME GmbH\nOct 2023 – Present · 8 mos", 0.7),
+])
+def test_years_of_work_count_jobs_not_studies(matcher, text, years):
+    assert matcher.report(text).years == years

@@ -331,6 +331,17 @@ def test_a_step_of_the_top_roles_ladder_joins_the_group_from_further_below(index
     assert ids[order[0, 0]] == "account-supervisor" and ids[order[1, 0]] == "account-manager"
 
 
+def test_a_step_below_joins_the_group_when_the_years_fall_short(index):
+    """0.8 years shown: the Account Manager's year is not met, so the Junior step 8 points below
+    is where the person stands; with the years unknown, the rule for unknown years applies as before."""
+    ids = index.role_ids
+    r = {rid: ids.index(rid) for rid in ids}
+    fit = np.zeros((2, len(ids)))
+    fit[:, r["account-manager"]], fit[:, r["junior-account-manager"]] = 77.0, 69.0
+    order = rank_roles(index, fit, np.zeros_like(fit, dtype=np.int64), np.array([0.8, 5.0]), tuple(range(len(ids))))
+    assert ids[order[0, 0]] == "junior-account-manager" and ids[order[1, 0]] == "account-manager"
+
+
 def test_a_broader_skill_does_not_show_the_must_show_competency(matcher):
     """`Management` credits leading staff as something broader (0.5): not enough to show it."""
     sup = next(r for r in matcher.match("Kundenbetreuung im Vertrieb, CRM, Management")

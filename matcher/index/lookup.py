@@ -222,17 +222,19 @@ class Index:
     def practice_titles(self) -> dict[str, tuple[int, float]]:
         """A role's title on a line ("Senior Account Manager", "Key-Account-ManagerIn"): the key of
         each title and title alias of a role with a `practice`, to that practice's position and the
-        years the role asks (a junior's title implies no senior's core). A title two practices
-        share names neither."""
+        years the role asks (a junior's title implies no senior's core); of a role without one, to
+        the competency it must show (`gates.shows`: "Head of Sales" names a leader of staff). A
+        title two practices share names neither."""
         def make() -> dict:
             from ..normalise import key
 
             out: dict[str, tuple[int, float]] = {}
             for rid in self.role_ids:
                 role = self.data.roles[rid]
-                if role.practice is None:
+                named = role.practice.competency_id if role.practice is not None else role.gates.shows
+                if named is None:
                     continue
-                pos, years = self.comp_pos[role.practice.competency_id], role.gates.min_years or 0.0
+                pos, years = self.comp_pos[named], role.gates.min_years or 0.0
                 for t in (role.title_de, role.title_en, *role.title_aliases):
                     k = key(t)
                     had = out.get(k, (pos, years))
