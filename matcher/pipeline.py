@@ -181,8 +181,8 @@ class Pipeline:
         # a title implies the core of its role and of the roles below it (a junior's, not a senior's)
         ceiling = self.ix.practice_titles()[first.words][1] if first.method == "title" else MAX_YEARS
         implied: dict[int, Mention] = {}
-        for need, core in rules[own]:
-            for j in core if ceiling >= need <= years else ():
+        for need, core, titled in rules[own]:
+            for j in core if ceiling >= need <= years and (first.method == "title" or not titled) else ():
                 implied.setdefault(j, Mention(comps[ids[j]], round(PRACTICE_CREDIT * first.score, 4), "practice",
                                               first.words, first.competency))
         named = {m.competency.id for m in r.mentions}

@@ -15,13 +15,14 @@ credits a requirement for node j (the hierarchy matrix H, built in `index/build.
 Practice. Years of a role's own activity (`practice:` in its data: Kundenbetreuung for the
 account managers, Key Account Management, Customer Success), stated on the line that names it
 first (a dated job line, "4 Jahre Customer Success", a title line with its period on the line
-beside it: `pipeline.dated_titles`), for at least PRACTICE_MIN_YEARS and as long as the role asks,
+beside it: `periods.dated_titles`), for at least PRACTICE_MIN_YEARS and as long as the role asks,
 imply each of the role's other core competencies at PRACTICE_CREDIT times the reading's confidence
 (`Pipeline.evidence_of`): a CV names what was special about a job, not everything it involved,
 yet the practice is no proof of each part. A job title implies its own role's core and that of
-the roles below it on the same ladder, never a senior's. What is implied credits only itself (not
-its parents, children or links), so it reaches another role only where that role asks for the
-very same competency. Not from a degree, a course, a goal, an internship or a negated line.
+the roles below it on the same ladder, never a senior's; a role without a practice of its own but
+with a must-show competency (the Account Supervisor) is practised under its title only. What is
+implied credits only itself (not its parents, children or links), so it reaches another role
+only where that role asks for the very same competency. Not from a degree, a course, a goal, an internship or a negated line.
 
 A requirement's credit is its best single piece of evidence, `max_i conf_i * H[i, j]`; a role's
 "z. B." examples satisfy the requirement they illustrate (their credit counts for it in full).

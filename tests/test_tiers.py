@@ -342,6 +342,16 @@ def test_a_step_below_joins_the_group_when_the_years_fall_short(index):
     assert ids[order[0, 0]] == "junior-account-manager" and ids[order[1, 0]] == "account-manager"
 
 
+def test_a_supervisors_title_with_its_years_is_practice_leading_alone_is_not(matcher):
+    """Years under a supervisor's title imply the supervisor's core, as every role's title does;
+    years of leading staff in any trade do not (a head nurse is no account supervisor)."""
+    def implied(text):
+        sup = next(r for r in matcher.match(text) if r.role.id == "account-supervisor")
+        return {e.competency.id for e in sup.matched if e.relation == "practice"}
+    assert {"projektmanagement", "customer-relationship-management"} <= implied("Head of Sales\n01/2015 – 12/2022")
+    assert implied("Teamleitung Pflege\n01/2015 – 12/2022") == set()
+
+
 def test_a_broader_skill_does_not_show_the_must_show_competency(matcher):
     """`Management` credits leading staff as something broader (0.5): not enough to show it."""
     sup = next(r for r in matcher.match("Kundenbetreuung im Vertrieb, CRM, Management")

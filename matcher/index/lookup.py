@@ -203,19 +203,24 @@ class Index:
             return out
         return self._cached("roles", make)  # type: ignore[return-value]
 
-    def practice_rules(self) -> dict[int, list[tuple[float, tuple[int, ...]]]]:
+    def practice_rules(self) -> dict[int, list[tuple[float, tuple[int, ...], bool]]]:
         """Per competency that is some role's own activity (`Role.practice`): for each such role, the
-        years it asks for and its other core competencies, which that practice implies (score.py)."""
+        years it asks for and its other core competencies, which that practice implies (score.py).
+        A role without a practice but with a must-show competency (`gates.shows`) is practised
+        under its title only (`True`): years of leading staff alone are no supervisor's practice,
+        years as "Head of Sales" are."""
         def make() -> dict:
-            out: dict[int, list[tuple[float, tuple[int, ...]]]] = {}
+            out: dict[int, list[tuple[float, tuple[int, ...], bool]]] = {}
             for rid in self.role_ids:
                 role = self.data.roles[rid]
-                if role.practice is None:
+                named = role.practice.competency_id if role.practice is not None else role.gates.shows
+                if named is None:
                     continue
                 core = tuple(self.comp_pos[r.competency_id] for r in role.requirements
-                             if r.tier == "core" and r.competency_id != role.practice.competency_id
+                             if r.tier == "core" and r.competency_id != named
                              and "language" not in self.data.competencies[r.competency_id].kinds)
-                out.setdefault(self.comp_pos[role.practice.competency_id], []).append((role.gates.min_years or 0.0, core))
+                out.setdefault(self.comp_pos[named], []).append((role.gates.min_years or 0.0, core,
+                                                                 role.practice is None))
             return out
         return self._cached("practice", make)  # type: ignore[return-value]
 
