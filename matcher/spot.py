@@ -34,6 +34,10 @@ MODIFIER_ENDINGS = ("es", "e", "er", "en", "em", "ed", "al", "ive", "ic", "ous",
 COLLABORATING = frozenset("collaborated collaborating collaboration collaborate partnered partnering liaised liaising "
                           "directly closely together zusammenarbeit zusammengearbeitet zusammenarbeiten eng enger engen "
                           "gemeinsam zusammen".split())
+# Handing work over (`Übergabe von Upsell-Chancen an das Account Management`, `pass larger deals to
+# senior colleagues`, `escalated to the key account team`): the one it goes to does it (curated)
+HANDING_OVER = frozenset("uebergabe uebergeben uebergibst uebergebe weitergabe weitergeben handover handed hand "
+                         "handing pass passed passing escalated escalate escalating eskaliert eskalation".split())
 # A person of rank after one's own possessive is someone else (`together with my team lead`,
 # `meinem Teamleiter berichten`): a noun for a person who leads, not the skill of leading (curated)
 MINE = frozenset("my mein meine meinem meinen meiner meines".split())
@@ -122,10 +126,12 @@ def _not_own(words: list[str], start: int) -> bool:
         return True
     # whom one works with is the object of `with`/`mit` (`closely with our largest clients' teams`,
     # `zusammen mit dem Vertriebsteam`), not what follows it (`... Neukunden akquiriert`)
-    at = max((k for k, w in enumerate(before) if w in ("with", "mit")), default=-1)
-    if at >= 0 and all(w in _ARTICLES or w in MINE or w in FILLER for w in before[at + 1:]) and any(
-            w in COLLABORATING for w in words[max(0, start - 6):start]):
-        return True
+    for partner, verbs in ((("with", "mit"), COLLABORATING), (("to", "an", "zum", "zur"), HANDING_OVER)):
+        # the object of `with` after a word of working together, of `to` after one of handing over
+        at = max((k for k, w in enumerate(before) if w in partner), default=-1)
+        if at >= 0 and all(w in _ARTICLES or w in MINE or w in FILLER for w in before[at + 1:]) and any(
+                w in verbs for w in words[max(0, start - 6):start]):
+            return True
     for k, w in enumerate(reversed(before)):  # `Zuarbeit für die`, `Supported the`, `Sekretärin der`
         if w in SUPPORT_WORDS or (w in BEFORE_AN_ARTICLE and k > 0):
             return True

@@ -294,6 +294,8 @@ def test_working_alongside_is_not_doing(matcher):
     ("Built strong relationships with parents", "pflege-von-kundenbeziehungen"),
     ("Ein Team, das von der Pflegedirektion geleitet wird", "mitarbeiterfuehrung"),
     ("Zuarbeit für die Betreuung wichtiger Kunden", "kundenbetreuungskenntnisse"),  # a pair around a describing word
+    ("Übergabe von Upsell-Chancen an das Account Management", "kundenbetreuung-im-vertrieb"),  # handed over
+    ("handed over to key account management", "key-account-management"),
 ])
 def test_someone_elses_work_a_wish_or_a_negation_is_not_read(matcher, sentence, wrong):
     assert wrong not in ids(matcher.resolve([sentence])[0])
@@ -393,6 +395,7 @@ def test_a_supervisors_title_on_its_line_shows_leading_staff(matcher, line):
 
 @pytest.mark.parametrize("line, skill", [
     ("Zusammen mit dem Vertriebsteam Neukunden akquiriert", "neukundenakquisition"),  # own work after `mit X`
+    ("Präsentationen an Kunden", "abhalten-von-kundenpraesentationen"),  # `an` without a handing over
     ("Worked together with marketing on lead generation and cold calling", "neukundenakquisition"),
     ("Nicht-Muttersprachler: Englisch C1", "englisch"), ("Non-Food-Verkauf", "verkaufskenntnisse"),
 ])
