@@ -3,7 +3,7 @@
 Years of experience, a language level, an education level, and a competency the role must show
 at all (a supervisor leads staff). Gates never change a fit: an unmet mandatory gate keeps a
 role from `ready` and ranks it later among roles of about the same fit (score.py, best role); a
-role whose must-show competency nothing shows is ranked after every other role with a fit.
+role whose must-show competency nothing shows is not the best role while another has a fit.
 """
 
 from __future__ import annotations
@@ -21,13 +21,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Gate statuses as small integers in the arrays; names in results and outputs.
 MET, UNMET, UNKNOWN = 0, 1, 2
-# Credit from which a must-show competency is shown: more than a broader skill (`Management` for
-# leading staff), a related one or a practice implies (0.5 each): the competency itself, named
-SHOWS_MIN = 0.6
 STATUS = ("met", "unmet", "unknown")
 LISTED_NO_LEVEL = -2  # a language listed without a level
 NOT_LISTED = -3  # a language not named at all: below LISTED_NO_LEVEL, so that max() prefers any mention
-
+# Credit from which a must-show competency is shown: more than a broader skill (`Management` for
+# leading staff), a related one or a practice implies (0.5 each): the competency itself, named
+SHOWS_MIN = 0.6
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class GateSpec:
 
     name: str  # "shows" | "years" | "language" | "education"
     required: str
-    need: float  # years, or a level index (nothing for "shows": any credit)
+    need: float  # years, or a level index (unused for "shows": SHOWS_MIN)
     mandatory: bool = True
     subject: str | None = None
     column: int = -1  # the language's column in Candidates.languages, the competency's for "shows"

@@ -22,7 +22,8 @@ yet the practice is no proof of each part. A job title implies its own role's co
 the roles below it on the same ladder, never a senior's; a role without a practice of its own but
 with a must-show competency (the Account Supervisor) is practised under its title only. What is
 implied credits only itself (not its parents, children or links), so it reaches another role
-only where that role asks for the very same competency. Not from a degree, a course, a goal, an internship or a negated line.
+only where that role asks for the very same competency. Not from a degree, a course, a goal, an
+internship or a negated line.
 
 A requirement's credit is its best single piece of evidence, `max_i conf_i * H[i, j]`; a role's
 "z. B." examples satisfy the requirement they illustrate (their credit counts for it in full).
@@ -48,11 +49,11 @@ says aloud: `ready` from READY points with no mandatory gate unmet, `close` from
 `far` below.
 
 Best role: a role whose must-show competency (`gates.py`) nothing shows is held back while
-another role has a fit: it comes after that group, among the rest by its fit. The other roles within
-NEAR_POINTS of the top fit are one group, and with them the steps above the top role on its career
-ladder within LADDER_POINTS (a senior step asks for more, so the same person fits it a little less:
-the years say which step they stand on), and those below it when the years shown fall short of the
-top role's; in it, fewer unmet mandatory
+another role has a fit: it comes after that group, among the rest by its fit. The other roles
+within NEAR_POINTS of the top fit are one group, and with them the steps above the top role on
+its career ladder within LADDER_POINTS (a senior step asks for more, so the same person fits it a
+little less: the years say which step they stand on), and those below it when the years shown
+fall short of the top role's. In it, fewer unmet mandatory
 gates first, then the roles whose years the evidence meets (or that ask none; 0 is a stated entry
 level) before those whose years are not shown, the more years missing the later: without
 evidence of experience, an entry-level role comes first, and an Account Manager (1 year) is
@@ -271,8 +272,8 @@ def rank_roles(ix: "Index", fit: np.ndarray, unmet: np.ndarray, years: np.ndarra
     lead = np.argmax(np.where(after, -np.inf, f), axis=1) if cols.size else np.zeros(len(f), dtype=np.int64)
     steps, lead_need = np.nan_to_num(need), np.nan_to_num(need[0, lead])[:, None]
     short = (~np.isnan(years) & (np.nan_to_num(years) < lead_need[:, 0]))[:, None]
-    on = (ladder[None, :] == ladder[lead][:, None]) & ((steps > lead_need) | (short & (steps < lead_need)))
-    near |= on & (f >= top - LADDER_POINTS) & ~after
+    step_of_lead = (ladder[None, :] == ladder[lead][:, None]) & ((steps > lead_need) | (short & (steps < lead_need)))
+    near |= step_of_lead & (f >= top - LADDER_POINTS) & ~after
     shown = np.nan_to_num(years, nan=0.0)[:, None]
     # years not shown (unknown or fewer): after every role whose years are met or that asks none
     # (nan), the more so the more years are missing; on a ladder, the most senior step met first

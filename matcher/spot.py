@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from .normalise import key, stem
 from .resolver import CONJUNCTIONS, Match
-from .vocab import (APTITUDE, CONTEXT_PREPOSITIONS, DESCRIBING, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL, QUALITY_SUFFIXES,
-                    content_words, core, expand)
+from .vocab import (APTITUDE, CONTEXT_PREPOSITIONS, DESCRIBING, DOMAIN, FILLER, KNOWLEDGE, LIGHT_QUERY, NEUTRAL,
+                    QUALITY_SUFFIXES, content_words, core, expand)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .resolver import Resolver
@@ -124,10 +124,10 @@ def _not_own(words: list[str], start: int) -> bool:
         return True
     if before and before[-1] in MINE and any(w.endswith(LEADER_NOUNS) for w in words[start:start + 2]):
         return True
-    # whom one works with is the object of `with`/`mit` (`closely with our largest clients' teams`,
-    # `zusammen mit dem Vertriebsteam`), not what follows it (`... Neukunden akquiriert`)
+    # whom one works with is the object of `with`/`mit` after a word of working together (`closely
+    # with our largest clients' teams`), not what follows it (`zusammen mit dem Vertriebsteam
+    # Neukunden akquiriert`); whom work is handed to, the object of `to`/`an` after a handing over
     for partner, verbs in ((("with", "mit"), COLLABORATING), (("to", "an", "zum", "zur"), HANDING_OVER)):
-        # the object of `with` after a word of working together, of `to` after one of handing over
         at = max((k for k, w in enumerate(before) if w in partner), default=-1)
         if at >= 0 and all(w in _ARTICLES or w in MINE or w in FILLER for w in before[at + 1:]) and any(
                 w in verbs for w in words[max(0, start - 6):start]):
@@ -150,10 +150,9 @@ def _negated(words: list[str], start: int) -> bool:
     if any(denies(j) for j in range(max(0, start - 3), start)):
         return True
     for j in range(start - 1, max(0, start - NEGATION_REACH) - 1, -1):
-        w = words[j]
         if denies(j):
             return True
-        if not (w in FILLER or w in KNOWLEDGE or w in APTITUDE or w in NEUTRAL):
+        if not (words[j] in FILLER or words[j] in KNOWLEDGE or words[j] in APTITUDE or words[j] in NEUTRAL):
             return False
     return False
 
