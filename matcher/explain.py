@@ -97,8 +97,8 @@ def _path(ix: "Index", target: int, via: int) -> str:
 def _gates(ix: "Index", r: int, scores: Scores, cands: Candidates, years: float | None) -> tuple[Gate, ...]:
     out: list[Gate] = []
     for spec, code in zip(gate_specs(ix, r), scores.gates[r][0].tolist()):
-        if spec.name == "shows":
-            shown = float(scores.credit[0, spec.column])
+        if spec.name == "shows":  # the credit the person's own work gives it
+            shown = float(scores.credit[0, spec.column] if cands.shown is None else cands.shown[0, int(spec.need)])
             found = f"{shown:.2f}" if shown > 0 else None
         elif spec.name == "years":
             found = None if years is None else f"{years:g}"

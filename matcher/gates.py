@@ -35,7 +35,7 @@ class GateSpec:
 
     name: str  # "shows" | "years" | "language" | "education"
     required: str
-    need: float  # years, or a level index (unused for "shows": SHOWS_MIN)
+    need: float  # years, or a level index; for "shows", its column in Candidates.shown
     mandatory: bool = True
     subject: str | None = None
     column: int = -1  # the language's column in Candidates.languages, the competency's for "shows"
@@ -49,25 +49,27 @@ def gate_specs(ix: "Index", r: int) -> tuple[GateSpec, ...]:
     g = role.gates
     out: list[GateSpec] = []
     if g.shows is not None:
-        out.append(GateSpec("shows", ix.data.competencies[g.shows].label_de, 0.0, subject=g.shows,
-                            column=ix.comp_pos[g.shows], source=g.sources.get("shows_source")))
+        out.append(GateSpec("shows", ix.data.competencies[g.shows].label_de, float(ix.shown_ids.index(g.shows)),
+                            subject=g.shows, column=ix.comp_pos[g.shows], source=g.sources.get("shows_source")))
     if g.min_years is not None and g.min_years > 0:
         out.append(GateSpec("years", f">= {g.min_years:g}", float(g.min_years), source=g.sources.get("min_years_source")))
     for lr in role.languages:
         out.append(GateSpec("language", lr.level, float(CEFR_LEVELS.index(lr.level)), lr.required, lr.competency_id,
                             ix.language_ids.index(lr.competency_id), lr.source))
     if g.education is not None:
-        out.append(GateSpec("education", g.education, float(EDUCATION_LEVELS.index(g.education)),
+        out.append(GateSpec("education", g.education, float(EDUCATION_LEVELS.index(g.education)), g.education_required,
                             source=g.sources.get("education_source")))
     return tuple(out)
 
 
 def gate_status(spec: GateSpec, cands: "Candidates", credit: np.ndarray) -> np.ndarray:
     """Status code per candidate: met when the evidence reaches the need, unknown when absent; a
-    competency the role must show is met when named (SHOWS_MIN) and unmet without (a CV that says
-    nothing of leading staff is no evidence of a leader)."""
+    competency the role must show is met when the person's own work names it (SHOWS_MIN; a
+    leadership course or degree, or a line about someone else, is no evidence of a leader) and
+    unmet without."""
     if spec.name == "shows":
-        return np.where(credit[:, spec.column] >= SHOWS_MIN, MET, UNMET).astype(np.int8)
+        have = credit[:, spec.column] if cands.shown is None else cands.shown[:, int(spec.need)]
+        return np.where(have >= SHOWS_MIN, MET, UNMET).astype(np.int8)
     if spec.name == "years":
         have = cands.years
         known = ~np.isnan(have)

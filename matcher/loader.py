@@ -305,6 +305,7 @@ def _read_role(f: SourceFile, doc: dict, comps: dict[str, Competency], problems:
     quals = g.get("qualification_levels") or {}
     gates = Gates(
         min_years=min_years, education=education, education_note=opt_text(g.get("education_note")), shows=shows,
+        education_required=g.get("education_required") is not False,
         qualification_levels=_strings(quals.get("de") if isinstance(quals, dict) else quals),
         sources={k: v for k, v in g.items() if k.endswith("source") and isinstance(v, str)},
     )
@@ -360,7 +361,9 @@ def role_to_yaml(role: Role) -> dict[str, Any]:
                         for lr in role.languages]
     g = role.gates
     gates: dict[str, Any] = {k: v for k, v in (("min_years", g.min_years), ("education", g.education),
-                                                 ("education_note", g.education_note), ("shows", g.shows)) if v is not None}
+                                                 ("education_note", g.education_note), ("shows", g.shows),
+                                                 ("education_required", None if g.education_required else False))
+                             if v is not None}
     gates.update(g.sources)
     if g.qualification_levels:
         gates["qualification_levels"] = {"de": list(g.qualification_levels)}

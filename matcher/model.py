@@ -179,6 +179,7 @@ class Gates:
     min_years: float | None = None
     education: str | None = None  # minimum of EDUCATION_LEVELS
     education_note: str | None = None
+    education_required: bool = True  # False: the source says "normally" (a preference, not a condition)
     qualification_levels: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
     # a core competency without any evidence of which the role is not what someone does
@@ -232,6 +233,7 @@ class Role:
                 for lr in self.languages
             ],
             "gates": {"min_years": self.gates.min_years, "education": self.gates.education, "shows": self.gates.shows,
+                      "education_required": self.gates.education_required,
                       "qualification_levels": list(self.gates.qualification_levels)},
             "career_next": list(self.career_next),
             "salary": [s.to_dict() for s in self.salary],

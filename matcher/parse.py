@@ -58,7 +58,7 @@ _EDUCATION: list[tuple[re.Pattern[str], str]] = [
                 r"kaufmaennische\s+ausbildung|apprenticeship|vocational\s+training|bms|handelsschule|"
                 r"(?:industrie|büro|einzelhandels|groß-?\s*und\s+außenhandels)kauf(?:mann|frau)|"
                 r"gesellenbrief|gesellenprüfung|"
-                r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur)", re.I), "vocational"),
+                r"lehre\s+als|ausbildung\s+zum|ausbildung\s+zur|diploma\s+(?:in|of))", re.I), "vocational"),
 ]
 _ALTERNATIVES = re.compile(r"\b(?:oder|or|bzw)\b|/", re.I)
 _TRADE_TITLE = re.compile(r"\bkauf(?:mann|frau|leute)\s+(?:im|in\s+der|für|fuer)\s", re.I)
@@ -128,7 +128,7 @@ def _months(text: str) -> int:
     for m in _DURATION.finditer(text):
         n = re.match(r"\d+", m.group(0))
         if n:
-            total += int(n.group(0)) * (1 if re.search(r"mon|mo", m.group(0), re.I) else 12)
+            total += int(n.group(0)) * (1 if re.search(r"mo", m.group(0), re.I) else 12)
     return total
 
 

@@ -9,6 +9,7 @@ open period ("Oct 2023 – Present · 8 mos") ends it where the CV was written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -20,18 +21,26 @@ from .parse import stated_months
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Reading
 
-# A student's or an intern's job: its period is no professional experience (a working student's
-# hours are part-time, an internship is training), so it adds no years ("Werkstudentin Vertrieb
-# 10/2023 – heute", "Praktikum Vertriebsinnendienst 04/2023 – 09/2023") (curated)
+# A student's or an intern's job, or a side job: its period is no professional experience (a
+# working student's hours are part-time, an internship is training, "geringfügig" is a few hours
+# a week), so it adds no years ("Werkstudentin Vertrieb 10/2023 – heute", "Praktikum
+# Vertriebsinnendienst 04/2023 – 09/2023") (curated)
 STUDENT_JOBS = frozenset("""praktikum praktika praktikant praktikantin werkstudent werkstudentin hilfskraft
-ferienjob ferialpraktikum internship intern studentische studentischer studienbegleitend""".split())
+ferienjob ferialpraktikum internship intern studentische studentischer studienbegleitend geringfuegig
+nebenjob minijob aushilfe aushilfskraft""".split())
 STUDENT_PHRASES = ("working student", "while studying", "waehrend des studiums", "neben dem studium")
 
 
-def student_job(k: str) -> bool:
-    """Whether a line (its key) names a student's or an intern's job; not a job for students
-    ("Account Manager Student Travel") nor one after the studies ("nach Abschluss des Studiums")."""
-    return not STUDENT_JOBS.isdisjoint(k.split()) or any(p in k for p in STUDENT_PHRASES)
+def student_job(raw: str) -> bool:
+    """Whether a line names a student's or an intern's job; not a job for students ("Account
+    Manager Student Travel"), one after the studies ("nach Abschluss des Studiums") nor an
+    international one ("Intern. Vertrieb")."""
+    k = key(raw)
+    words = set(k.split()) - ({"intern"} if _INTERNATIONAL.search(raw) else set())
+    return not STUDENT_JOBS.isdisjoint(words) or any(p in k for p in STUDENT_PHRASES)
+
+
+_INTERNATIONAL = re.compile(r"\bintern\.", re.I)
 
 
 # A line between a period and its title may name the employer or the place ("ACME GmbH",
@@ -48,9 +57,9 @@ def dated_titles(reading: "Reading") -> "Reading":
 
     A CV keeps one layout: when its first title comes before its first period, every period
     belongs to the title above it, else to the title below it. A period next to a degree or an
-    apprenticeship is that education's, and one beside a student's or an intern's job is that
-    job's: neither is work, so neither adds years; time away from work ("Elternzeit") between a
-    period and a title parts them; a title with a period or years of its own keeps them."""
+    apprenticeship is that education's, one beside a student's or an intern's job is that job's,
+    one beside time away ("Elternzeit", "Sabbatical") is that time's: none is work, so none adds
+    years. A title with a period or years of its own keeps them."""
     d = reading.distinct
     # a period alone, or beside the place or the employer ("Hamburg (since September 2023)"): the
     # latter is work only when it dates a title
@@ -60,7 +69,7 @@ def dated_titles(reading: "Reading") -> "Reading":
         return reading
     titles = np.fromiter((r.method == "title" and r.span is None and r.years is None for r in d), dtype=bool,
                          count=len(d))
-    student = np.fromiter((r.method not in ("experience", "education") and student_job(key(r.raw)) for r in d),
+    student = np.fromiter((r.method not in ("experience", "education") and student_job(r.raw) for r in d),
                           dtype=bool, count=len(d))
     between = np.fromiter((r.method in ("none", "empty") and BREAKS.isdisjoint(key(r.raw).split()) for r in d),
                           dtype=bool, count=len(d)) & ~student
@@ -68,37 +77,34 @@ def dated_titles(reading: "Reading") -> "Reading":
     # "Oct 2023 – Present · 8 mos": the length the CV states ends an open period where it was written
     length = np.fromiter((stated_months(r.raw) if r.method in ("none", "empty") else 0 for r in d), dtype=np.int64,
                          count=len(d))
+    away = np.fromiter((r.method in ("none", "empty") and not BREAKS.isdisjoint(key(r.raw).split()) for r in d),
+                       dtype=bool, count=len(d))
     rows, codes = reading.rows, reading.codes
     spans: dict[int, tuple[int, int] | None] = {}  # item -> the period it takes (None: the period is no work)
     for row in np.unique(rows[dates[codes]]).tolist():
         lo, hi = np.searchsorted(rows, row), np.searchsorted(rows, row, side="right")
         at = codes[lo:hi]
-        jobs = titles[at] if titles[at].any() else student[at]  # the layout, read from the titles
-        step = (-1 if np.argmax(jobs) < np.argmax(dates[at]) else 1) if jobs.any() else 0  # titles first: under them
-
-        def beside(i: int, kind: np.ndarray) -> bool:  # the nearest item that is no employer or place, either side
-            for s in (-1, 1):
-                j = i + s
-                while 0 <= j < len(at) and abs(j - i) < PERIOD_REACH and between[at[j]] and not length[at[j]]:
-                    j += s
-                if 0 <= j < len(at) and kind[at[j]]:
-                    return True
-            return False
-
+        # the layout, read from the jobs (the degrees when there are none): periods under them or above
+        jobs = titles[at] | student[at] if (titles[at] | student[at]).any() else education[at]
+        step = (-1 if np.argmax(jobs) < np.argmax(dates[at]) else 1) if jobs.any() else 0
         for i in np.nonzero(dates[at])[0].tolist():
-            if beside(i, education):
-                spans[lo + i] = None
-                continue
             span = d[at[i]].span
             if i + 1 < len(at) and length[at[i + 1]] and span is not None:
                 span = spans[lo + i] = (span[0], min(span[1], span[0] + int(length[at[i + 1]])))
-            j = i + step
+            j = i + step  # the line the period belongs to, over the employer and the place
             while step and 0 <= j < len(at) and abs(j - i) < PERIOD_REACH and between[at[j]]:
                 j += step
-            if step and 0 <= j < len(at) and titles[at[j]] and lo + j not in spans:
-                spans[lo + j] = span
-            elif step and 0 <= j < len(at) and student[at[j]]:
-                spans[lo + i] = None
+            # a degree right beside it: a CV may lay out its education unlike its jobs, so the
+            # period dates no title, and is no work unless a job owns it in the layout's direction
+            degree = (i > 0 and education[at[i - 1]]) or (i + 1 < len(at) and education[at[i + 1]])
+            if not (step and 0 <= j < len(at)) or not (titles | student | education | away)[at[j]]:
+                if degree:
+                    spans[lo + i] = None
+            elif titles[at[j]]:
+                if not degree and lo + j not in spans:
+                    spans[lo + j] = span
+            else:
+                spans[lo + i] = None  # a student's job, a degree or time away: no work
     if not spans:
         return reading
     extra, new_codes = list(d), codes.copy()

@@ -284,7 +284,7 @@ class Pipeline:
         # a period counts as work when its line is only the period or names a skill or a job; study,
         # a student's job, "Arbeitslos 2015 - 2020", "Verheiratet seit 2000" or a phone number do not
         dated = np.array([r.span is not None and (r.method == "experience" or r.competency is not None)
-                          and not student_job(key(r.raw)) for r in d], dtype=bool)
+                          and not student_job(r.raw) for r in d], dtype=bool)
         if dated.any():
             spans: dict[int, list[tuple[int, int]]] = {}
             for row, code in zip(rows[dated[codes]].tolist(), codes[dated[codes]].tolist()):
@@ -294,10 +294,19 @@ class Pipeline:
         given = np.full(n, np.nan) if years is None else np.asarray(years, dtype=np.float64)
         education = np.full(n, -1, dtype=np.int64)
         np.maximum.at(education, rows, edu[codes])
+        shown = None
+        if ix.shown_ids:  # must-show competencies, from the person's own work only (gates.py)
+            own = np.array([r.method != "education" and NOT_OWN_JOB.isdisjoint(key(r.raw).split()) for r in d],
+                           dtype=bool)
+            mine = named & own[flat[:, 0].astype(np.int64)][m_idx]
+            shown = np.zeros((n, len(ix.shown_ids)))
+            for k, cid in enumerate(ix.shown_ids):
+                h = ix.dense_hierarchy()[:, ix.comp_pos[cid]]
+                np.maximum.at(shown[:, k], m_rows[mine], m_conf[m_idx][mine] * h[m_pos[m_idx][mine]])
         languages = np.full((n, len(langs)), NOT_LISTED, dtype=np.int64)
         spoken = m_lang[m_idx] >= 0
         np.maximum.at(languages, (m_rows[spoken], m_lang[m_idx][spoken]), m_level[m_idx][spoken])
-        return Candidates(evidence, np.where(np.isnan(given), from_text, given), education, languages, implied)
+        return Candidates(evidence, np.where(np.isnan(given), from_text, given), education, languages, implied, shown)
 
     # -- 4: scores -------------------------------------------------------------------------------
 

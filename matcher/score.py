@@ -117,6 +117,9 @@ class Candidates:
     # rows x competencies: credit implied by practice (module docstring), given as it is, not
     # spread through the hierarchy or the links; None when nothing is implied
     implied: np.ndarray | None = None
+    # rows x `Index.shown_ids`: the credit of each must-show competency from the person's own work
+    # (not a degree, a course or a line about someone else: gates.py); None: from all evidence
+    shown: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.evidence.shape[0])

@@ -413,6 +413,10 @@ def test_working_with_others_or_a_negating_prefix_keeps_ones_own_skill(matcher, 
     ("BA (Hons) Business Management, 2:1 · 2020 – 2023", None),  # a grade between the degree and its period
     ("Account Manager\nACME GmbH\nSept. 2023 – heute (9 Monate)", 0.8),  # as long as the CV says
     ("Account Manager\nACME GmbH\nOct 2023 – Present · 8 mos", 0.7),
+    ("2015 – 2019\nB.A. Betriebswirtschaftslehre\n2019 – heute\nKey Account Manager", 7.9),  # periods above heads
+    ("Werkstudent Vertrieb\nACME GmbH\n10/2017 – 09/2019\nAccount Manager\nACME GmbH\n10/2019 – heute", 7.2),
+    ("01/2020 – 12/2022\nSabbatical\n01/2023 – heute\nSenior Account Manager, Beta AG", 3.9),  # time away
+    ("Key Account Manager Intern. Lebensmittelhandel\nACME GmbH\n2016 – heute", 10.9),  # international
 ])
 def test_years_of_work_count_jobs_not_studies(matcher, text, years):
     assert matcher.report(text).years == years

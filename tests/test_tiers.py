@@ -352,6 +352,25 @@ def test_a_supervisors_title_with_its_years_is_practice_leading_alone_is_not(mat
     assert implied("Teamleitung Pflege\n01/2015 – 12/2022") == set()
 
 
+def test_a_course_or_degree_in_leading_does_not_show_leading(matcher):
+    """The must-show competency comes from one's own work: a leadership course credits the fit
+    (it is knowledge), yet is no evidence of having led staff."""
+    base = "Kundenbetreuung im Vertrieb, CRM\n"
+    for line, status in (("Weiterbildung Mitarbeiterführung", "unmet"), ("Teamleitung (5 Mitarbeiter)", "met")):
+        sup = next(r for r in matcher.match(base + line) if r.role.id == "account-supervisor")
+        assert sup.gates[0].status == status and any(e.competency.id == "mitarbeiterfuehrung" for e in sup.matched)
+
+
+def test_the_supervisors_degree_is_a_preference(matcher):
+    """Seed 002: "Im Normalfall solltest du ... einen Bachelor- oder Masterabschluss" — normally,
+    not always: the gate is listed as preferred and leaves a vocational team lead ready."""
+    cv = ("Teamleiter Account Management\n2016 – heute\nFührung von 7 Account Managern\nKundenbetreuung im Vertrieb, "
+          "CRM, Projektmanagement, Reporting, Kostenplanung\nLehre Einzelhandelskaufmann")
+    sup = next(r for r in matcher.match(cv) if r.role.id == "account-supervisor")
+    edu = next(g for g in sup.gates if g.name == "education")
+    assert not edu.mandatory and edu.status == "unmet" and not sup.unmet_gates
+
+
 def test_a_broader_skill_does_not_show_the_must_show_competency(matcher):
     """`Management` credits leading staff as something broader (0.5): not enough to show it."""
     sup = next(r for r in matcher.match("Kundenbetreuung im Vertrieb, CRM, Management")

@@ -114,7 +114,8 @@ class Index:
         new.data = replace(self.data, roles={**self.data.roles, **{r.id: r for r in roles}})
         new.role_ids = list(new.data.roles)
         new.__dict__["_cache"] = {k: v for k, v in self.__dict__.get("_cache", {}).items()
-                                  if k not in ("roles", "language_ids", "role_courses", "practice", "titles", "ladders")}
+                                  if k not in ("roles", "language_ids", "shown_ids", "role_courses", "practice", "titles",
+                                               "ladders")}
         return new
 
     def _cached(self, name: str, make: Callable[[], np.ndarray]) -> np.ndarray:
@@ -170,6 +171,13 @@ class Index:
     def most_key_words(self) -> int:
         """Content words of the wordiest label: more words than this cannot all align with one."""
         return self._cached("most_key_words", lambda: max(map(len, self.key_stems)))  # type: ignore[return-value]
+
+    @property
+    def shown_ids(self) -> list[str]:
+        """The competencies some role must show (`gates.shows`): the columns of `Candidates.shown`."""
+        def make() -> list:
+            return list(dict.fromkeys(r.gates.shows for r in self.data.roles.values() if r.gates.shows))
+        return self._cached("shown_ids", make)  # type: ignore[return-value]
 
     @property
     def language_ids(self) -> list[str]:
