@@ -16,14 +16,16 @@ _MONTHS = {
     "december": 12,
 }
 _NOW = r"heute|today|present|current|currently|now|dato|aktuell|jetzt|laufend|ongoing"
-_MONTH = r"(?:(?P<{p}m>0?[1-9]|1[0-2])\s*[./]\s*|(?P<{p}n>[a-zäöü]{{3,9}})\.?\s+)?(?P<{p}y>(?:19|20)\d\d)\b"
-_RANGE = re.compile(r"\b" + _MONTH.format(p="a") + r"\s*(?:[-–—]|to|bis|until|till)\s*(?:"
+# a month as a number (after a day: "01.03.2016", "01/09/2016") or a name, then the year
+_MONTH = (r"(?:(?:(?:0?[1-9]|[12]\d|3[01])\s*[./]\s*(?=(?:0?[1-9]|1[0-2])\s*[./]\s*(?:19|20)\d\d))?"
+          r"(?P<{p}m>0?[1-9]|1[0-2])\s*[./]\s*|(?P<{p}n>[a-zäöü]{{3,9}})\.?\s+)?(?P<{p}y>(?:19|20)\d\d)\b")
+_RANGE = re.compile(r"\b" + _MONTH.format(p="a") + r"\s*(?:(?:[-–—]\s*)?(?:bis|to|until|till)|[-–—])\s*(?:"
                     + _MONTH.format(p="b") + r"|(?P<now>" + _NOW + r")\b)", re.IGNORECASE)
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 # a range cut by a line break, as text copied from a PDF CV often is: "Consultant 01/2015 to" + "Current"
 _OPEN_END = re.compile(r"\b(?:19|20)\d\d\s*(?:[-–—]|to|bis|until|till)$", re.IGNORECASE)
 _CLOSING = re.compile(r"\(?(?:" + _MONTH.format(p="b") + r"|(?:" + _NOW + r")\b)[\s.,;:)]*$", re.IGNORECASE)
-_SINCE = re.compile(r"\b(?:seit|since)\s+" + _MONTH.format(p="a"), re.IGNORECASE)
+_SINCE = re.compile(r"\b(?:seit|since|ab)\s+" + _MONTH.format(p="a"), re.IGNORECASE)
 
 
 def join_cut_ranges(lines: list[str]) -> list[str]:

@@ -279,7 +279,8 @@ _SKIP_SECTION = re.compile(
     r"^(?:was\s+wir\s+(?:dir\s+|ihnen\s+)?bieten|wir\s+bieten|das\s+bieten\s+wir|unser\s+angebot|deine\s+vorteile|"
     r"ihre\s+vorteile|benefits|perks|what\s+we\s+offer|we\s+offer|our\s+offer|what\s+you\s+get|über\s+uns|"
     r"ueber\s+uns|wer\s+wir\s+sind|about\s+us|who\s+we\s+are|das\s+unternehmen|unternehmen|the\s+company|"
-    r"kontakt|contact|bewerbung|so\s+bewirbst\s+du\s+dich|how\s+to\s+apply|interessen|hobbys?|hobbies|"
+    r"kontakt|contact|bewerbung(?!\s+(?:als|um|zum|zur|for|as)\b)|so\s+bewirbst\s+du\s+dich|how\s+to\s+apply|"
+    r"interessen|hobbys?|hobbies|"
     r"interests|referenzen|references|gehalt|vergütung|verguetung|salary|compensation)\b[^:]*:?$", re.I)
 _SECTION = re.compile(
     r"^(?:berufserfahrung|beruflicher\s+werdegang|werdegang|ausbildung|bildung|bildungsweg|work\s+experience|"

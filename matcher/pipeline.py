@@ -55,6 +55,9 @@ courses learn learning want wish gesucht angestrebt werden trainee assistenz ass
 backoffice zusammenarbeit unterstuetzung unterstuetzt unterstuetzen unterstuetzte supporting supported assisting
 assisted""".split())
 TITLE_WORDS = 6  # longest role title looked for at the start of a line
+# A word right after a title that makes the line another job ("Head of Sales Support", "Head of
+# Sales Operations") (curated)
+OTHER_JOB = frozenset("support operations ops administration backoffice".split())
 # Words of rank or reach before a title (curated): "Senior Key Account Manager" is a key account manager
 TITLE_SCOPES = frozenset("senior junior national global international regional strategic lead principal".split())
 SENTENCE_WORDS = 4  # more content words than this: a sentence, read for the skills it names
@@ -203,7 +206,9 @@ class Pipeline:
             for n in range(min(len(words) - start, TITLE_WORDS), 0, -1):
                 title = " ".join(words[start:start + n])
                 if title in titles and (n >= 2 or len(words) == 1):
-                    return titles[title][0], title
+                    # a word after it that makes it another job: "Head of Sales Support"
+                    after = words[start + n] if start + n < len(words) else ""
+                    return (None, "") if after in OTHER_JOB else (titles[title][0], title)
         return None, ""
 
     def _mentions(self, text: str, k: str, n_words: int, m: Match) -> list[Mention]:

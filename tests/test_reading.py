@@ -420,3 +420,23 @@ def test_working_with_others_or_a_negating_prefix_keeps_ones_own_skill(matcher, 
 ])
 def test_years_of_work_count_jobs_not_studies(matcher, text, years):
     assert matcher.report(text).years == years
+
+
+@pytest.mark.parametrize("line, title", [
+    ("Head of Sales DACH", True), ("Head of Sales Support", False), ("Head of Sales Operations", False),
+])
+def test_a_word_after_a_title_can_make_it_another_job(matcher, line, title):
+    assert (matcher.resolve([line])[0].method == "title") is title
+
+
+@pytest.mark.parametrize("text, years", [
+    ("Account Manager\n03/2019 – bis heute", 7.8), ("Account Manager\n01.03.2016 – 01.02.2019", 3.0),
+    ("Account Manager\nab 2019", 7.9),
+])
+def test_periods_as_german_cvs_write_them(matcher, text, years):
+    assert matcher.report(text).years == years
+
+
+def test_an_application_line_is_no_section_to_skip(matcher):
+    items = matcher.pipeline.split("Bewerbung als Key Account Manager\nKundenbetreuung, CRM")
+    assert items == ["Bewerbung als Key Account Manager", "Kundenbetreuung", "CRM"]
