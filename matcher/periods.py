@@ -55,11 +55,11 @@ def dated_titles(reading: "Reading") -> "Reading":
     ("03/2019 – heute" above or under "Key Account Manager", with the employer or the place
     between or beside the period), so the title's years are practice (`Pipeline.evidence_of`).
 
-    A CV keeps one layout: when its first title comes before its first period, every period
-    belongs to the title above it, else to the title below it. A period next to a degree or an
-    apprenticeship is that education's, one beside a student's or an intern's job is that job's,
-    one beside time away ("Elternzeit", "Sabbatical") is that time's: none is work, so none adds
-    years. A title with a period or years of its own keeps them."""
+    A CV keeps one layout: when its first job (a title, or a student's job) comes before its
+    first period, every period belongs to the line above it, else to the line below it. A period
+    next to a degree or an apprenticeship is that education's, one beside a student's or an
+    intern's job is that job's, one beside time away ("Elternzeit", "Sabbatical") is that time's:
+    none is work, so none adds years. A title with a period or years of its own keeps them."""
     d = reading.distinct
     # a period alone, or beside the place or the employer ("Hamburg (since September 2023)"): the
     # latter is work only when it dates a title
