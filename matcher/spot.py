@@ -36,8 +36,9 @@ COLLABORATING = frozenset("collaborated collaborating collaboration collaborate 
                           "gemeinsam zusammen".split())
 # Handing work over (`Übergabe von Upsell-Chancen an das Account Management`, `pass larger deals to
 # senior colleagues`, `escalated to the key account team`): the one it goes to does it (curated)
-HANDING_OVER = frozenset("uebergabe uebergeben uebergibst uebergebe weitergabe weitergeben handover handed hand "
-                         "handing pass passed passing escalated escalate escalating eskaliert eskalation".split())
+HANDING_OVER = frozenset("uebergabe uebergeben uebergibst uebergebe weitergabe weitergeben weitergeleitet weiterleitung "
+                         "handover handoff handed hand handing pass passed passing escalated escalate escalating "
+                         "eskaliert eskalation".split())
 # A person of rank after one's own possessive is someone else (`together with my team lead`,
 # `meinem Teamleiter berichten`): a noun for a person who leads, not the skill of leading (curated)
 MINE = frozenset("my mein meine meinem meinen meiner meines".split())
@@ -113,7 +114,7 @@ MAX_COMPOUND = 40  # letters of the longest word completing a suspended compound
 WAIVED = frozenset("erforderlich notwendig noetig vorausgesetzt verlangt required necessary needed".split())
 
 
-def _not_own(words: list[str], start: int) -> bool:
+def _not_own(words: list[str], start: int, end: int | None = None) -> bool:
     """Whether the words from `start` name whom the person supports (`Unterstützung der
     Vertriebsleitung`, `reporting to the`), works with (`worked directly with our largest
     clients' teams`, `in Zusammenarbeit mit dem Key Account Management`, `together with my team
@@ -129,8 +130,10 @@ def _not_own(words: list[str], start: int) -> bool:
     # Neukunden akquiriert`); whom work is handed to, the object of `to`/`an` after a handing over
     for partner, verbs in ((("with", "mit"), COLLABORATING), (("to", "an", "zum", "zur"), HANDING_OVER)):
         at = max((k for k, w in enumerate(before) if w in partner), default=-1)
+        # the verb before, or (German) after the object: `Leads an das Account Management übergeben`
+        around = words[max(0, start - 6):start] + (words[end:end + 2] if end is not None else [])
         if at >= 0 and all(w in _ARTICLES or w in MINE or w in FILLER for w in before[at + 1:]) and any(
-                w in verbs for w in words[max(0, start - 6):start]):
+                w in verbs for w in around):
             return True
     for k, w in enumerate(reversed(before)):  # `Zuarbeit für die`, `Supported the`, `Sekretärin der`
         if w in SUPPORT_WORDS or (w in BEFORE_AN_ARTICLE and k > 0):
@@ -229,7 +232,7 @@ def spot(r: "Resolver", text: str) -> list[tuple[str, Match]]:
                 # a negated or someone else's skill takes its words too: `no experience in team
                 # leadership` does not leave `leadership`
                 taken[i:i + n] = [True] * n
-                if not (_negated(words, i) or _waived(words, i + n) or _not_own(words, i)):
+                if not (_negated(words, i) or _waived(words, i + n) or _not_own(words, i, i + n)):
                     found.append((i, " ".join(window), Match(m.comp, round(m.score * SPOT_FACTOR, 3), "phrase")))
     found.sort(key=lambda f: f[0])
     seen: set[int] = set()

@@ -296,6 +296,7 @@ def test_working_alongside_is_not_doing(matcher):
     ("Zuarbeit für die Betreuung wichtiger Kunden", "kundenbetreuungskenntnisse"),  # a pair around a describing word
     ("Übergabe von Upsell-Chancen an das Account Management", "kundenbetreuung-im-vertrieb"),  # handed over
     ("handed over to key account management", "key-account-management"),
+    ("Qualifizierte Leads an das Key Account Management übergeben", "key-account-management"),  # the verb last
 ])
 def test_someone_elses_work_a_wish_or_a_negation_is_not_read(matcher, sentence, wrong):
     assert wrong not in ids(matcher.resolve([sentence])[0])
