@@ -13,7 +13,7 @@ import numpy as np
 
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .results import Evidence, Gate, Missing, PlanStep, RoleMatch, Shown
-from .gates import LISTED_NO_LEVEL, STATUS, gate_specs
+from .gates import LISTED_NO_LEVEL, STATUS, gate_specs, shown_credit
 from .score import (
     BANDS, Candidates, Scores, anchor, gap_order, helpful_courses, learning_plan, requirement_credit,
 )
@@ -98,7 +98,7 @@ def _gates(ix: "Index", r: int, scores: Scores, cands: Candidates, years: float 
     out: list[Gate] = []
     for spec, code in zip(gate_specs(ix, r), scores.gates[r][0].tolist()):
         if spec.name == "shows":  # the credit the person's own work gives it
-            shown = float(scores.credit[0, spec.column] if cands.shown is None else cands.shown[0, int(spec.need)])
+            shown = float(shown_credit(spec, cands, scores.credit)[0])
             found = f"{shown:.2f}" if shown > 0 else None
         elif spec.name == "years":
             found = None if years is None else f"{years:g}"

@@ -62,14 +62,19 @@ def gate_specs(ix: "Index", r: int) -> tuple[GateSpec, ...]:
     return tuple(out)
 
 
+def shown_credit(spec: GateSpec, cands: "Candidates", credit: np.ndarray) -> np.ndarray:
+    """Per candidate, the credit of a must-show competency from the person's own work
+    (`Candidates.shown`), or from all the evidence when no reading tells them apart (ids given)."""
+    return credit[:, spec.column] if cands.shown is None else cands.shown[:, int(spec.need)]
+
+
 def gate_status(spec: GateSpec, cands: "Candidates", credit: np.ndarray) -> np.ndarray:
     """Status code per candidate: met when the evidence reaches the need, unknown when absent; a
     competency the role must show is met when the person's own work names it (SHOWS_MIN; a
     leadership course or degree, or a line about someone else, is no evidence of a leader) and
     unmet without."""
     if spec.name == "shows":
-        have = credit[:, spec.column] if cands.shown is None else cands.shown[:, int(spec.need)]
-        return np.where(have >= SHOWS_MIN, MET, UNMET).astype(np.int8)
+        return np.where(shown_credit(spec, cands, credit) >= SHOWS_MIN, MET, UNMET).astype(np.int8)
     if spec.name == "years":
         have = cands.years
         known = ~np.isnan(have)

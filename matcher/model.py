@@ -182,8 +182,8 @@ class Gates:
     education_required: bool = True  # False: the source says "normally" (a preference, not a condition)
     qualification_levels: tuple[str, ...] = ()
     sources: Mapping[str, str] = field(default_factory=dict)
-    # a core competency without any evidence of which the role is not what someone does
-    # (a supervisor leads staff): score.py ranks the role after the others
+    # a core competency without evidence of which the role is not what someone does (a
+    # supervisor leads staff): gates.py, and the best-role rule in score.py
     shows: str | None = None
 
 

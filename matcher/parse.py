@@ -18,8 +18,8 @@ from .limits import MAX_ITEM_CHARS
 from .model import CEFR_LEVELS, EDUCATION_LEVELS
 from .dates import find_span, join_cut_ranges
 from .normalise import clean, key
-from .years import (EXPERIENCE_FIRST, EXPERIENCE_HEAD, TOTAL_EXPERIENCE, YEARS, experience_in, years_in_figures,
-                    years_of)
+from .years import (EXPERIENCE_FIRST, EXPERIENCE_HEAD, TOTAL_EXPERIENCE, YEARS, experience_in, only_a_length,
+                    years_in_figures, years_of)
 from .vocab import is_heading
 
 
@@ -111,27 +111,6 @@ def _is_annotation(text: str) -> bool:
     return not key(rest)
 
 
-# the length of a period written beside it, as CV exports add it
-_DURATION = re.compile(r"\b\d{1,2}\s*(?:jahre?n?|j\.|years?|yrs?\.?|monate?n?|mon\.|months?|mos?\.?)(?!\w)|\b(?:und|and)\b",
-                       re.I)
-
-
-def stated_months(text: str) -> int:
-    """The months a line that only states a period's length adds up to ("8 mos", "1 Jahr 10
-    Monate" is 22, as exports write them beside a period); 0 for any other line."""
-    return _months(text) if _DIGIT.search(text) and not key(_DURATION.sub(" ", text).strip(_EDGE_PUNCTUATION)) else 0
-
-
-def _months(text: str) -> int:
-    """The months a period's stated length adds up to ("1 Jahr 10 Monate" is 22), 0 when none."""
-    total = 0
-    for m in _DURATION.finditer(text):
-        n = re.match(r"\d+", m.group(0))
-        if n:
-            total += int(n.group(0)) * (1 if re.search(r"mo", m.group(0), re.I) else 12)
-    return total
-
-
 def parse_item(raw: str) -> Item:
     """Strip bullets, annotations and punctuation from one item."""
     text = years_in_figures(clean(raw))
@@ -157,10 +136,10 @@ def parse_item(raw: str) -> Item:
         # only dates, or dates and their length ("Sept. 2023 – heute (9 Monate)", "2 yrs 3 mos"): a
         # period of work, nothing to resolve; the length the CV states is as long as "heute" was
         # when it was written, so it ends the period
-        if not key(_DURATION.sub(" ", text).strip(_EDGE_PUNCTUATION)):
-            stated = _months(text)
-            if stated:
-                span = (span[0], min(span[1], span[0] + stated))
+        months = only_a_length(text)
+        if months is not None:
+            if months:
+                span = (span[0], min(span[1], span[0] + months))
             return Item(raw, text, kind="experience", truncated=truncated, span=span)
     if _ANY_EDUCATION.search(text):  # one search rules most items out
         levels = [edu for pattern, edu in _EDUCATION if pattern.search(text)]

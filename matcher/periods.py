@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .normalise import key
-from .parse import stated_months
+from .years import only_a_length
 
 if TYPE_CHECKING:  # pragma: no cover
     from .pipeline import Reading
@@ -75,8 +75,8 @@ def dated_titles(reading: "Reading") -> "Reading":
                           dtype=bool, count=len(d)) & ~student
     education = np.fromiter((r.method == "education" for r in d), dtype=bool, count=len(d))
     # "Oct 2023 – Present · 8 mos": the length the CV states ends an open period where it was written
-    length = np.fromiter((stated_months(r.raw) if r.method in ("none", "empty") else 0 for r in d), dtype=np.int64,
-                         count=len(d))
+    length = np.fromiter(((only_a_length(r.raw) or 0) if r.method in ("none", "empty") else 0 for r in d),
+                         dtype=np.int64, count=len(d))
     away = np.fromiter((r.method in ("none", "empty") and not BREAKS.isdisjoint(key(r.raw).split()) for r in d),
                        dtype=bool, count=len(d))
     rows, codes = reading.rows, reading.codes

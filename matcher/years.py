@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .normalise import key
+
 MAX_YEARS = 80
 
 _UNIT = r"(?:jahre?n?|j\.|jhr\.?|years?|yrs?\.?|y\.|(?P<months>monate?n?|months?))"
@@ -149,6 +151,20 @@ def experience_in(text: str) -> float | None:
     CV's total with it, the advert reader a years gate."""
     stated = EXPERIENCE_IN_SENTENCE.search(text) or (YEARS.search(text) if EXPERIENCE_FIRST.match(text) else None)
     return years_of(stated) if stated else None
+
+
+# The length of a period as CV exports write it beside the period ("(9 Monate)", "· 2 yrs 3 mos")
+_LENGTH = re.compile(r"\b(?P<n>\d{1,2})\s*(?:(?P<months>monate?n?|mon\.|months?|mos?\.?)|jahre?n?|j\.|years?|yrs?\.?)"
+                     r"(?!\w)|\b(?:und|and)\b", re.I)
+
+
+def only_a_length(text: str) -> int | None:
+    """The months a text that states nothing but a period's length adds up to ("1 Jahr 10 Monate"
+    is 22, "" is 0); None when it says more. An open period ("heute") ends where the CV stated
+    its length, for that is when it was written (`parse.parse_item`, `periods.dated_titles`)."""
+    if key(_LENGTH.sub(" ", text)):
+        return None
+    return sum(int(m.group("n")) * (1 if m.group("months") else 12) for m in _LENGTH.finditer(text) if m.group("n"))
 
 
 _YEARS_VALUE = re.compile(r"(\d{1,2}(?:[.,]\d{1,2})?)\s*(?:\+|jahre?n?|j\.?|jhr\.?|years?|yrs?\.?)?", re.I)

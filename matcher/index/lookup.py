@@ -221,7 +221,7 @@ class Index:
             out: dict[int, list[tuple[float, tuple[int, ...], bool]]] = {}
             for rid in self.role_ids:
                 role = self.data.roles[rid]
-                named = role.practice.competency_id if role.practice is not None else role.gates.shows
+                named = _practised(role)
                 if named is None:
                     continue
                 core = tuple(self.comp_pos[r.competency_id] for r in role.requirements
@@ -244,7 +244,7 @@ class Index:
             out: dict[str, tuple[int, float]] = {}
             for rid in self.role_ids:
                 role = self.data.roles[rid]
-                named = role.practice.competency_id if role.practice is not None else role.gates.shows
+                named = _practised(role)
                 if named is None:
                     continue
                 pos, years = self.comp_pos[named], role.gates.min_years or 0.0
@@ -350,3 +350,9 @@ class Index:
         if not common:
             return None
         return max(common, key=lambda p: self.depth[p])
+
+
+def _practised(role: "Role") -> str | None:
+    """The competency a role's title and practice name: its own activity (`practice`), or for a
+    role without one the competency it must show (`gates.shows`); None when it has neither."""
+    return role.practice.competency_id if role.practice is not None else role.gates.shows
